@@ -1,0 +1,13 @@
+"""Package metadata: one version for the Python package and datapackage.json."""
+
+__version__ = "1.0.0"
+
+#: Date of this release; datapackage.json's `created` uses it so that builds are reproducible.
+RELEASE_DATE = "2026-11-22"
+
+TITLE = "jakdata: hand-extracted clinical study data on JAK and related kinase inhibitors"
+
+CITATION = (
+    "jakdata curators (2026). jakdata: hand-extracted clinical study data on JAK and related kinase "
+    f"inhibitors, version {__version__}."
+)

@@ -1,0 +1,5 @@
+"""`python -m jakdata` runs the command line."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,131 @@
+"""The building blocks every table definition is written in.
+
+A `Table` lists its `Field`s once; the pandera schema, the Frictionless Table Schema, the
+CSV/Parquet dtypes and the data dictionary are all generated from it. This module is pure
+Python so that `import jakdata` stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Field types. "date" is an ISO 8601 calendar date of reduced precision allowed
+#: (YYYY, YYYY-MM or YYYY-MM-DD), stored as text because sources often give only a year.
+TYPES = ("string", "integer", "number", "boolean", "date")
+
+#: Pattern a "date" field must match.
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+
+#: The comparator vocabulary of the spec: "~" stands for about / nearly / approximately.
+COMPARATORS = ("=", "~", "<", "<=", ">", ">=")
+
+#: First characters that make a spreadsheet treat a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its type, meaning and the rules its values obey.
+
+    `evidence` names the quote column that must contain this value (numbers by their digits,
+    dates through `text`, `verbatim` strings as written). `text` names the column holding the
+    source's own words for the value ("Ninety percent", "four weeks"). `derived` holds the
+    formula for a computed column; derived columns are never typed by hand.
+    """
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    unique: bool = False
+    enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    pattern: str | None = None
+    unit: str | None = None
+    derived: str | None = None
+    evidence: str | None = None
+    text: str | None = None
+    verbatim: bool | str = False  # True: the whole value is in the quote; "items": each '; ' item is
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"field {self.name!r}: unknown type {self.type!r}")
+        if self.enum is not None and self.type != "string":
+            raise ValueError(f"field {self.name!r}: only string fields take an enum")
+
+    @property
+    def is_derived(self) -> bool:
+        return self.derived is not None
+
+    @property
+    def is_quote(self) -> bool:
+        """True for a verbatim-quote column (`quote` or `*_quote`)."""
+        return self.name == "quote" or self.name.endswith("_quote")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """`fields` of this table refer to `reference_fields` of table `reference`."""
+
+    fields: str
+    reference: str
+    reference_fields: str
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A rule across columns of one row (or the whole table), run as a pandera check.
+
+    `function` is the name of a function in `jakdata.checks` that takes the frame and
+    returns a boolean Series, True where a row passes (missing inputs pass: nullability is
+    checked separately).
+    """
+
+    name: str
+    function: str
+    columns: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """A verbatim `quote` column and the `source` column naming the seed it comes from."""
+
+    quote: str
+    source: str = "source_id"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published table: its fields, keys and checks, written once."""
+
+    name: str
+    title: str
+    description: str
+    kind: str  # "dimension", "extracted", "derived" or "ledger"
+    fields: tuple[Field, ...]
+    primary_key: str
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    unique_together: tuple[tuple[str, ...], ...] = ()
+    checks: tuple[RowCheck, ...] = ()
+    provenance: tuple[Provenance, ...] = field(default_factory=tuple)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"table {self.name!r} has no field {name!r}")
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def derived_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.is_derived]
+
+    @property
+    def curated_fields(self) -> list[Field]:
+        return [f for f in self.fields if not f.is_derived]

@@ -1,0 +1,61 @@
+"""Validation problems and how they are shown: grouped by table, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong: where (table, row, key, column), which check, and the offending value.
+
+    `row` is the row number a spreadsheet shows for the CSV (the header is row 1, so the
+    first data row is row 2); it is None for problems about a whole table or file.
+    """
+
+    table: str
+    check: str
+    message: str
+    row: int | None = None
+    key: str | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def line(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.key:
+            where.append(f"key {self.key}")
+        if self.column:
+            where.append(f"column {self.column}")
+        place = ", ".join(where) or "table"
+        value = "" if self.value is None else f" (value: {_short(self.value)})"
+        return f"  {place}: [{self.check}] {self.message}{value}"
+
+
+def _short(value: str, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def spreadsheet_row(index: int) -> int:
+    """Row number a spreadsheet shows for 0-based data row `index` (header is row 1)."""
+    return int(index) + 2
+
+
+def as_text(problems: list[Problem], checked: list[str]) -> str:
+    if not problems:
+        return f"valid: {len(checked)} table(s) checked ({', '.join(checked)})"
+    out = [f"invalid: {len(problems)} problem(s) in {len({p.table for p in problems})} table(s)"]
+    for table in dict.fromkeys(p.table for p in problems):
+        mine = [p for p in problems if p.table == table]
+        out.append(f"{table}: {len(mine)} problem(s)")
+        out.extend(p.line() for p in mine)
+    return "\n".join(out)
+
+
+def as_json(problems: list[Problem], checked: list[str]) -> str:
+    return json.dumps({"valid": not problems, "tables_checked": checked,
+                       "problems": [asdict(p) for p in problems]}, indent=2, ensure_ascii=False)

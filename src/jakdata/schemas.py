@@ -1,0 +1,66 @@
+"""pandera schemas generated from the catalog (pandera is imported only here, on demand)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import checks as row_checks
+from .catalog import TABLES
+from .fields import FORMULA_PREFIXES, Field, Table
+from .io import dtype
+
+#: pandera check names, kept stable because reports and tests quote them.
+NO_FORMULA = "no_formula_prefix"
+NOT_BLANK = "not_blank"
+
+
+def _column_checks(pa, f: Field) -> list:
+    out = []
+    if f.minimum is not None:
+        out.append(pa.Check.ge(f.minimum))
+    if f.maximum is not None:
+        out.append(pa.Check.le(f.maximum))
+    if f.exclusive_minimum is not None:
+        out.append(pa.Check.gt(f.exclusive_minimum))
+    if f.enum is not None:
+        out.append(pa.Check.isin(list(f.enum)))
+    if f.type in ("string", "date"):
+        if f.pattern is not None:
+            out.append(pa.Check.str_matches(f.pattern))
+    if f.type in ("string", "date") and f.enum is None:
+        # Controlled-list values cannot carry a formula (anything else fails `isin`), which is
+        # why the comparator '=' is allowed while free text may not start with '='.
+        prefixes = "".join("\\" + c if c in "-+" else c for c in FORMULA_PREFIXES)
+        out.append(pa.Check(lambda s: ~s.astype("string").str.match(f"[{prefixes}]").fillna(False),
+                            name=NO_FORMULA))
+        out.append(pa.Check(lambda s: s.astype("string").str.strip().str.len().fillna(1) > 0,
+                            name=NOT_BLANK))
+    return out
+
+
+def _row_check(pa, check):
+    function = getattr(row_checks, check.function)
+    return pa.Check(function, name=check.name)
+
+
+@lru_cache(maxsize=None)
+def build_schema(name: str):
+    """The pandera DataFrameSchema of a jakdata table: exact dtypes, no coercion, strict columns."""
+    import pandera.pandas as pa
+
+    table: Table = TABLES[name]
+    columns = {
+        f.name: pa.Column(
+            dtype(f), nullable=not f.required, unique=f.unique, required=True,
+            checks=_column_checks(pa, f), description=f.description, title=f.name,
+            metadata={"unit": f.unit, "derived": f.derived} if (f.unit or f.derived) else None,
+        )
+        for f in table.fields
+    }
+    return pa.DataFrameSchema(
+        columns,
+        checks=[_row_check(pa, c) for c in table.checks],
+        unique=[list(u) for u in table.unique_together][0] if table.unique_together else None,
+        strict=True, ordered=True, coerce=False, name=name, title=table.title,
+        description=table.description,
+    )

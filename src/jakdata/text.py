@@ -1,0 +1,143 @@
+"""Text comparisons used by the provenance checks: folding, numbers, number words, dates.
+
+Everything here is pure standard-library Python and cached, because validation of a large
+external file calls these once per distinct quote, not once per row.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+#: Separator between several verbatim spans in one quote cell (folded form is " ... ").
+SPAN_SEPARATOR = " … "
+
+_WS = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d])")
+_MD_LINK = re.compile(r"\]\([^)]*\)")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Unicode NFKC, then every run of white space becomes one space, trimmed."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+@lru_cache(maxsize=65536)
+def spans(quote: str) -> tuple[str, ...]:
+    """The folded verbatim spans a quote cell holds (usually one)."""
+    return tuple(s.strip() for s in fold(quote).split(fold(SPAN_SEPARATOR)) if s.strip())
+
+
+@lru_cache(maxsize=65536)
+def visible(text: str) -> str:
+    """Folded, case-folded text with Markdown link targets and brackets removed.
+
+    Used to find a short value ('relapsed or resistant CML') inside a quote that carries the
+    web page's link markup between its words.
+    """
+    t = _MD_LINK.sub("", fold(text))
+    t = t.replace("[", "").replace("]", "").replace("\\", "").replace("*", "")
+    return _WS.sub(" ", t).casefold().strip()
+
+
+@lru_cache(maxsize=65536)
+def numbers_in(text: str) -> frozenset[Decimal]:
+    """Every number written with digits in `text`, thousands separators removed."""
+    t = _THOUSANDS.sub("", fold(text))
+    return frozenset(Decimal(m).normalize() for m in _NUMBER.findall(t))
+
+
+def as_decimal(value: float | int) -> Decimal | None:
+    """The shortest decimal that prints as `value` (0.65, not 0.6500000000000000222)."""
+    try:
+        return Decimal(repr(float(value))).normalize() if not float(value).is_integer() \
+            else Decimal(int(value)).normalize()
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
+
+
+_UNITS = {
+    "zero": 0, "no": 0, "none": 0, "once": 1, "one": 1, "single": 1, "two": 2, "twice": 2, "three": 3,
+    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25"), "third": None}
+
+
+@lru_cache(maxsize=4096)
+def numbers_in_words(text: str) -> frozenset[Decimal]:
+    """Numbers spelled out in `text` ('Ninety percent' → 90, 'four weeks' → 4, 'half' → 0.5)."""
+    found: set[Decimal] = set()
+    current: int | None = None
+    for word in re.findall(r"[a-z]+", fold(text).casefold()):
+        if word in _UNITS:
+            current = (current or 0) + _UNITS[word]
+        elif word in _TENS:
+            current = (current or 0) + _TENS[word]
+        elif word in _SCALES and current is not None:
+            current *= _SCALES[word]
+        else:
+            if current is not None:
+                found.add(Decimal(current))
+                current = None
+            frac = _FRACTIONS.get(word)
+            if frac is not None:
+                found.add(frac)
+    if current is not None:
+        found.add(Decimal(current))
+    return frozenset(found)
+
+
+def number_matches(value: float | int, text: str, percent: bool = False) -> bool:
+    """Whether `value` is written in `text`, with digits or in words.
+
+    For a percentage, a spelled fraction also counts ('half' supports 50).
+    """
+    d = as_decimal(value)
+    if d is None:
+        return False
+    if d in numbers_in(text):
+        return True
+    words = numbers_in_words(text)
+    if d in words:
+        return True
+    return percent and any((w * 100).normalize() == d for w in words if w < 1)
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"), start=1)}
+
+
+def months_in(text: str) -> set[int]:
+    """Month numbers named in `text` by full name or three-letter abbreviation."""
+    return {num for word in re.findall(r"[a-z]+", text.casefold())
+            for name, num in _MONTHS.items() if word in (name, name[:3])}
+
+
+def date_supported(iso: str, text: str) -> bool:
+    """Whether every part of an ISO date (year, month, day) is written in `text`.
+
+    '2024-08-31' is supported by 'Aug 31, 2024'; '2013' by 'between 2013 and 2022';
+    '2025-12-30' by "lastReviewed: '2025-12-30'".
+    """
+    parts = iso.split("-")
+    t = fold(text)
+    if iso in t:
+        return True
+    nums = numbers_in(t)
+    if Decimal(int(parts[0])) not in nums:
+        return False
+    if len(parts) >= 2 and int(parts[1]) not in months_in(t):
+        return False
+    if len(parts) == 3 and Decimal(int(parts[2])) not in nums:
+        return False
+    return True
