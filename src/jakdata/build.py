@@ -75,9 +75,10 @@ def assemble(root: Path, curated: Path = CURATED) -> tuple[dict[str, pd.DataFram
     sources["sha256"] = pd.array(
         [derive.sha256_of(root / p) if (root / p).is_file() else None for p in sources["seed_file"]], dtype="string")
     frames["jump_predictors"] = derive.jump_predictors(frames["jump_predictors"])
-    frames["switching_failure_rates"] = derive.switching_failure_rates(frames["switching_cohort_counts"])
     ledger = frames["source_issues"]
     for name, table in TABLES.items():
+        if table.kind == "derived":  # derived tables follow from finished inputs
+            frames[name] = getattr(derive, name)(frames["switching_cohort_counts"])
         df = frames[name]
         if "issue_ids" in table.field_names:
             df["issue_ids"] = derive.issue_ids(name, table.primary_key, df, ledger)

@@ -208,7 +208,8 @@ JUMP_PREDICTORS = Table(
               maximum=100, unit="percent", evidence="quote"),
         Field("outcome", "string", "Outcome the odds ratio is about, as the source names it.", required=True,
               verbatim=True, evidence="quote"),
-        Field("outcome_definition", "string", "Definition of the outcome, verbatim from the source.",
+        Field("outcome_definition", "string", "Definition of the outcome, verbatim: the JUMP key efficacy "
+              "endpoint, which the source does not explicitly tie to Table 1 (see note).",
               verbatim=True, evidence="quote"),
         Field("reference_group", "string", "Group the odds ratio compares against (denominator odds).",
               required=True),
@@ -258,8 +259,10 @@ SWITCHING_COUNTS = Table(
         Field("count_id", "string", "Row identifier.", required=True, unique=True, pattern=r"^C\d{2}$"),
         Field("study_id", "string", "Study (→ studies).", required=True, pattern=ID_PATTERN),
         Field("measure", "string", "What is counted.", required=True, enum=SWITCHING_MEASURES),
-        Field("counted_unit", "string", "What one unit of the count is, where the source makes it clear.",
-              required=True, enum=("prescriptions", "treatment_failures", "patients", "not_stated")),
+        Field("counted_unit", "string", "What one unit of the count is; empty where the source does not say "
+              "and it cannot be inferred.", enum=("prescriptions", "treatment_failures", "patients")),
+        Field("counted_unit_basis", "string", "Whether counted_unit is stated by the source, inferred by the "
+              "curator (see note), or not stated.", required=True, enum=("stated", "inferred", "not_stated")),
         Field("drug", "string", "JAK inhibitor the count is about (→ drugs); empty for other rows.",
               pattern=r"^[a-z]+$"),
         Field("subgroup", "string", "Label of the part counted (drug, indication, next-treatment target) "
@@ -278,6 +281,8 @@ SWITCHING_COUNTS = Table(
                   ForeignKey("source_id", "sources", "source_id")),
     unique_together=(("study_id", "measure", "subgroup"),),
     checks=(
+        RowCheck("unit_basis_consistent", "unit_basis_consistent", ("counted_unit", "counted_unit_basis"),
+                 "A counted unit is given exactly when its basis is not 'not_stated'."),
         RowCheck("count_or_reason", "count_or_reason", ("count", "missing_reason"),
                  "A row has a count or a reason why it is missing, never both or neither."),
         RowCheck("parts_add_up", "parts_add_up", ("measure", "role", "count"),
@@ -293,7 +298,11 @@ SWITCHING_RATES = Table(
     title="Treatment-failure proportions per JAK inhibitor in the Spanish switching cohort",
     description="Derived from switching_cohort_counts: prescriptions, failures and the failure "
                 "proportion with its Wilson 95% interval, per drug and overall. Drugs whose failures "
-                "the source could not evaluate have empty proportions.",
+                "the source could not evaluate have empty proportions. Caveats: the per-drug "
+                "denominators are prescriptions by inference (the source does not name the unit); every "
+                "included treatment was discontinued and 'failure' is not defined; a patient may "
+                "contribute several prescriptions, so the intervals assume an independence the data need "
+                "not have; the total includes filgotinib's prescriptions. See issue_ids.",
     kind="derived",
     fields=(
         Field("subgroup", "string", "Drug (INN) or 'total'.", required=True, unique=True),
@@ -315,6 +324,9 @@ SWITCHING_RATES = Table(
               maximum=100, unit="percent", derived="Wilson score interval, z = 1.959964"),
         Field("source_id", "string", "Seed the counts come from (→ sources).", required=True,
               pattern=ID_PATTERN, derived="source_id of the counts"),
+        Field("issue_ids", "string", "Errata-ledger entries affecting the counts behind this row, or the row "
+              "itself, '; '-separated.",
+              derived="issue_ids of the prescription and failure counts, plus source_issues rows naming this row"),
     ),
     primary_key="subgroup",
     foreign_keys=(ForeignKey("study_id", "studies", "study_id"), ForeignKey("drug", "drugs", "drug_id"),

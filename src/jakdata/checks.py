@@ -84,6 +84,11 @@ def reference_is_a_group(df: pd.DataFrame) -> pd.Series:
     return _ok((ref == g1) | (ref == g2), ref, g1, g2)
 
 
+def unit_basis_consistent(df: pd.DataFrame) -> pd.Series:
+    basis = df["counted_unit_basis"].astype("object")
+    return _present(df["counted_unit"]) == (basis.notna() & (basis != "not_stated"))
+
+
 def count_or_reason(df: pd.DataFrame) -> pd.Series:
     return _present(df["count"]) != _present(df["missing_reason"])
 

@@ -65,10 +65,20 @@ def switching_failure_rates(counts: pd.DataFrame) -> pd.DataFrame:
         if evaluable and pd.notna(n) and n > 0:
             pct = 100 * f / n
             lo, hi = (100 * b for b in wilson(int(f), int(n)))
+        issues = [r.issue_ids, match["issue_ids"].iloc[0] if len(match) and "issue_ids" in match else None]
         rows.append({"subgroup": r.subgroup, "study_id": r.study_id, "drug": r.drug, "prescriptions": n,
                      "failures": f, "evaluable": bool(evaluable), "failure_pct": pct,
-                     "wilson_lower_pct": lo, "wilson_upper_pct": hi, "source_id": r.source_id})
+                     "wilson_lower_pct": lo, "wilson_upper_pct": hi, "source_id": r.source_id,
+                     "issue_ids": _merge_ids(issues)})
     return pd.DataFrame(rows)
+
+
+def _merge_ids(values) -> object:
+    ids = []
+    for v in values:
+        if isinstance(v, str):
+            ids += [i for i in v.split(SEP) if i and i not in ids]
+    return SEP.join(sorted(ids)) if ids else pd.NA
 
 
 def sha256_of(path: Path) -> str:
@@ -83,5 +93,8 @@ def issue_ids(table: str, key: str, frame: pd.DataFrame, ledger: pd.DataFrame) -
             t, _, k = ref.partition(":")
             if t == table:
                 hits.setdefault(k, []).append(issue)
-    values = [SEP.join(hits[k]) if k in hits else pd.NA for k in frame[key].astype("object")]
+    keys = frame[key].astype("object")
+    inherited = frame["issue_ids"].astype("object") if table == "switching_failure_rates" and "issue_ids" in frame \
+        else pd.Series(None, index=frame.index, dtype="object")
+    values = [_merge_ids([own, SEP.join(hits.get(k, []))]) for k, own in zip(keys, inherited)]
     return pd.Series(pd.array(values, dtype="string"), index=frame.index)
