@@ -26,7 +26,7 @@ from .io import coerce, parquet_content_equal, write_csv, write_parquet
 from .provenance import Seeds
 from .report import Problem
 from .tableschema import resource_name, table_schema
-from .validate import _cross_table, validate_frame
+from .validation import _cross_table, validate_frame
 
 CURATED = Path(__file__).resolve().parent / "curated"
 
@@ -85,7 +85,7 @@ def assemble(root: Path, curated: Path = CURATED) -> tuple[dict[str, pd.DataFram
         frames[name], _ = coerce(df[table.field_names], table)
     seeds = Seeds.from_sources(frames["sources"], root)
     for name, table in TABLES.items():
-        found, frames[name] = validate_frame(frames[name], table, seeds)
+        found, frames[name] = validate_frame(frames[name], table, seeds, engine="pandera")
         problems += found
     problems += _cross_table(frames, root)
     return frames, problems

@@ -103,7 +103,7 @@ def _cmd_describe(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .validate import InputError, installed_seeds, validate_file, validate_package
+    from .validation import InputError, installed_seeds, validate_file, validate_package
 
     if args.table:
         if args.path:
@@ -125,7 +125,7 @@ def _cmd_validate(args) -> int:
 
 def _build_root(args) -> Path:
     from .paths import repository_root
-    from .validate import InputError
+    from .validation import InputError
 
     candidates = [args.root] if args.root else [Path.cwd(), repository_root()]
     for c in candidates:
@@ -174,7 +174,7 @@ COMMANDS = {"list": _cmd_list, "show": _cmd_show, "describe": _cmd_describe, "va
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .validate import InputError
+    from .validation import InputError
 
     try:
         args = _parser().parse_args(argv)

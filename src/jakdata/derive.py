@@ -62,7 +62,7 @@ def switching_failure_rates(counts: pd.DataFrame) -> pd.DataFrame:
         n = r.count
         evaluable = pd.notna(f)
         pct = lo = hi = pd.NA
-        if evaluable and pd.notna(n) and n > 0:
+        if evaluable and pd.notna(n) and 0 < n and 0 <= f <= n:  # impossible counts are left to validation
             pct = 100 * f / n
             lo, hi = (100 * b for b in wilson(int(f), int(n)))
         issues = [r.issue_ids, match["issue_ids"].iloc[0] if len(match) and "issue_ids" in match else None]

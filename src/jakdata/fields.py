@@ -60,6 +60,13 @@ class Field:
         return self.derived is not None
 
     @property
+    def full_pattern(self) -> str | None:
+        """The pattern anchored at the very end (`$` also matches before a final newline)."""
+        if self.pattern is None:
+            return None
+        return self.pattern[:-1] + r"\Z" if self.pattern.endswith("$") else self.pattern
+
+    @property
     def is_quote(self) -> bool:
         """True for a verbatim-quote column (`quote` or `*_quote`)."""
         return self.name == "quote" or self.name.endswith("_quote")

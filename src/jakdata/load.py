@@ -17,7 +17,10 @@ def tables() -> list[str]:
 
 
 def _spec(name: str):
-    from .validate import table_spec
+    table = TABLES.get(name) if isinstance(name, str) else None
+    if table is not None:
+        return table
+    from .validation import table_spec  # unknown name: the InputError with its "did you mean" hint
 
     return table_spec(name)
 
@@ -91,8 +94,8 @@ def validate(df, name: str, provenance: bool = True) -> list:
     quotes citing jakdata's own seeds are checked against them when `provenance` is true.
     """
     table = _spec(name)
-    from .validate import installed_seeds, validate_frame
+    from .validation import installed_seeds, validate_frame
 
     problems, _ = validate_frame(df, table, installed_seeds() if provenance else None,
-                                 require_known_sources=False)
+                                 require_known_sources=False, engine="pandera")
     return problems

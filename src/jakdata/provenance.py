@@ -2,7 +2,8 @@
 
 Work is done once per distinct (source, quote) and per distinct (value, quote) pair, so a
 million-row file that repeats a few quotes costs a few thousand string searches, not a
-million rescans of the seeds.
+million rescans of the seeds; the rows are grouped through integer codes (one factorization
+per column), so the per-row cost is a few vectorised passes, not Python calls.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import text as tx
@@ -85,27 +87,109 @@ def _value_ok(field: Field, value, text_value, quote: str, percent: bool) -> tup
     return True, ""
 
 
+class _Groups:
+    """Rows grouped by the values of some columns, computed from integer codes.
+
+    Each column is factorized once (in C, whatever its dtype) and reused by every check that
+    groups on it; a group's values are looked up once, and its row labels only when it has a
+    problem to report. Groups come in order of first appearance, rows within a group in order.
+    """
+
+    def __init__(self, df: pd.DataFrame):
+        self._df = df
+        self._codes: dict[str, tuple[np.ndarray, list]] = {}
+
+    def codes(self, col: str) -> tuple[np.ndarray, list]:
+        """Integer code per row (-1 where missing) and the distinct values, in order of appearance."""
+        if col not in self._codes:
+            codes, uniques = pd.factorize(self._df[col], use_na_sentinel=True)
+            small = np.int32 if len(uniques) < 2**31 - 1 else np.int64
+            self._codes[col] = (np.asarray(codes, dtype=small), uniques.to_list())
+        return self._codes[col]
+
+    def forget(self, keep: set[str]) -> None:
+        """Drop the codes of columns other than `keep` (bounds memory on large frames)."""
+        for col in [c for c in self._codes if c not in keep]:
+            del self._codes[col]
+
+    def present(self, col: str) -> np.ndarray:
+        return self.codes(col)[0] >= 0
+
+    def known(self, col: str, seeds: "Seeds") -> np.ndarray:
+        """Whether each row's value in `col` names a seed (missing values do not)."""
+        codes, uniques = self.codes(col)
+        ok = np.array([u in seeds for u in uniques] + [False], dtype=bool)
+        return ok[codes]  # code -1 picks the trailing False
+
+    def groups(self, cols: list[str], rows: np.ndarray):
+        """(values, row labels) per distinct combination of `cols` among positions `rows`.
+
+        Missing values form groups of their own (reported as None); the row labels are computed
+        lazily, in one pass, the first time a group's rows are asked for.
+        """
+        if len(rows) == 0:
+            return
+        key = np.zeros(len(rows), dtype=np.int64)
+        for col in cols:
+            codes = self.codes(col)[0][rows].astype(np.int64) + 1  # 0 stands for missing
+            key = key * (int(codes.max()) + 1) + codes
+            key, _ = pd.factorize(key)  # back to 0..groups-1, in order of first appearance
+            key = np.asarray(key, dtype=np.int64)
+        _, first = np.unique(key, return_index=True)
+        members = _Members(key, rows, self._df.index)
+        for g, pos in enumerate(first):
+            at = rows[pos]
+            values = []
+            for col in cols:
+                code = self.codes(col)[0][at]
+                values.append(None if code < 0 else self.codes(col)[1][code])
+            yield tuple(values), (lambda g=g: members.labels(g))
+
+
+class _Members:
+    """Row labels of each group, sorted once on first use."""
+
+    def __init__(self, key: np.ndarray, rows: np.ndarray, index: pd.Index):
+        self._key, self._rows, self._index = key, rows, index
+        self._order = self._bounds = None
+
+    def labels(self, g: int) -> list:
+        if self._order is None:
+            self._order = np.argsort(self._key, kind="stable")
+            self._bounds = np.searchsorted(self._key[self._order], np.arange(int(self._key.max()) + 2))
+        pos = self._rows[self._order[self._bounds[g]:self._bounds[g + 1]]]
+        return list(self._index[pos])
+
+
 def check(df: pd.DataFrame, table: Table, seeds: Seeds, require_known_sources: bool = True) -> list[Problem]:
-    """All provenance problems of one table's frame."""
+    """All provenance problems of one table's frame.
+
+    The work is per distinct value, never per row: each column is factorized once, each
+    distinct (source, quote) is searched for in its seed once, and each distinct combination
+    of value, quote and words is compared once.
+    """
     problems: list[Problem] = []
     if not table.provenance:
         return problems
+    grouped = _Groups(df)
+    everything = np.arange(len(df))
+    shared = {c for p in table.provenance for c in (p.quote, p.source)} | {"unit"}  # codes worth keeping
     # 1. quotes are verbatim spans of their seed
     for prov in table.provenance:
         if prov.quote not in df or prov.source not in df:
             continue
-        pairs = df[[prov.source, prov.quote]].astype("object")
-        for (sid, quote), idx in pairs.groupby([prov.source, prov.quote], dropna=True, sort=False).groups.items():
+        rows = everything[grouped.present(prov.source) & grouped.present(prov.quote)]
+        for (sid, quote), members in grouped.groups([prov.source, prov.quote], rows):
             if sid not in seeds:
                 if require_known_sources:
-                    for i in idx:
+                    for i in members():
                         problems.append(Problem(table.name, "quote_source_known",
                                                 f"{prov.source} names no seed of this package",
                                                 spreadsheet_row(i), _key(df, table, i), prov.source, str(sid)))
                 continue
             missing = seeds.missing_spans(sid, quote)
             if missing:
-                for i in idx:
+                for i in members():
                     problems.append(Problem(table.name, "quote_in_seed",
                                             f"quote not found in seed {sid}: {tx.fold(missing[0])[:60]!r}",
                                             spreadsheet_row(i), _key(df, table, i), prov.quote, str(quote)))
@@ -117,21 +201,18 @@ def check(df: pd.DataFrame, table: Table, seeds: Seeds, require_known_sources: b
         cols = [f.name, f.evidence, f.text if f.text and f.text in df else None,
                 "unit" if "unit" in df and f.unit is None else None]
         cols = [c for c in cols if c is not None]
-        sub = df[cols].astype("object")
-        sub = sub[sub[f.name].notna() & sub[f.evidence].notna()]
-        if sub.empty:
-            continue
+        mask = grouped.present(f.name) & grouped.present(f.evidence)
         if source_col in df:
-            known = df.loc[sub.index, source_col].astype("object").map(lambda s: s in seeds)
-            sub = sub[known.astype(bool)]
-        for combo, idx in sub.groupby(cols, dropna=False, sort=False).groups.items():
+            mask &= grouped.known(source_col, seeds)
+        for combo, members in grouped.groups(cols, everything[mask]):
             named = dict(zip(cols, combo))
             value, quote = named[f.name], named[f.evidence]
-            words = named.get(f.text) if f.text and not pd.isna(named.get(f.text)) else None
+            words = named.get(f.text) if f.text else None
             percent = f.unit == "percent" or named.get("unit") == "percent"
             ok, why = _value_ok(f, value, words, quote, percent)
             if not ok:
-                for i in idx:
+                for i in members():
                     problems.append(Problem(table.name, "value_in_quote", f"{f.name}: {why}",
                                             spreadsheet_row(i), _key(df, table, i), f.name, str(value)))
+        grouped.forget(shared)
     return problems

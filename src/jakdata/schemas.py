@@ -26,7 +26,7 @@ def _column_checks(pa, f: Field) -> list:
         out.append(pa.Check.isin(list(f.enum)))
     if f.type in ("string", "date"):
         if f.pattern is not None:
-            out.append(pa.Check.str_matches(f.pattern))
+            out.append(pa.Check.str_matches(f.full_pattern))
     if f.type in ("string", "date") and f.enum is None:
         # Controlled-list values cannot carry a formula (anything else fails `isin`), which is
         # why the comparator '=' is allowed while free text may not start with '='.

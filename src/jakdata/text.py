@@ -129,6 +129,8 @@ def date_supported(iso: str, text: str) -> bool:
     '2024-08-31' is supported by 'Aug 31, 2024'; '2013' by 'between 2013 and 2022';
     '2025-12-30' by "lastReviewed: '2025-12-30'".
     """
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(iso)):
+        return False
     parts = iso.split("-")
     t = fold(text)
     if iso in t:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -41,14 +42,21 @@ def table_spec(name: str) -> Table:
 # ----------------------------------------------------------------------------- reading files
 
 PARQUET_MAGIC = b"PAR1"
+_QUOTED_FIELD = re.compile(r'"(?:[^"]|"")*"')
 
 
 def read_raw(path: Path, table: Table) -> tuple[pd.DataFrame, str, list[Problem]]:
     """Read a CSV (every cell as text) or Parquet file; problems about the file's form."""
     path = Path(path)
-    if not path.exists():
+    if "\x00" in str(path):
+        raise InputError(f"{str(path)!r}: not a usable file name (it contains a NUL character)")
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError as exc:  # a name the system refuses, e.g. too long
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not exists:
         raise InputError(f"{path}: no such file")
-    if path.is_dir():
+    if is_dir:
         raise InputError(f"{path}: is a directory, not a CSV or Parquet file")
     try:
         data = path.read_bytes()
@@ -91,6 +99,10 @@ def _read_csv(path: Path, data: bytes, table: Table) -> tuple[pd.DataFrame, str,
         if header is None:
             raise InputError(f"{path}: the file is empty (a CSV needs a header row)")
         width = len(header)
+        other = next((d for d in (";", "\t", "|") if width == 1 and d in header[0]), None)
+        if other is not None and len(table.fields) > 1:
+            raise InputError(f"{path}: the header is a single column split by {other!r}; jakdata CSVs are "
+                             "comma-separated (wrong delimiter)")
         for line_no, row in enumerate(reader, start=2):
             if len(row) != width:
                 raise InputError(f"{path}: row {line_no} has {len(row)} field(s) but the header has {width}; "
@@ -101,7 +113,7 @@ def _read_csv(path: Path, data: bytes, table: Table) -> tuple[pd.DataFrame, str,
         dupes = sorted({h for h in header if header.count(h) > 1})
         raise InputError(f"{path}: duplicate column name(s) in the header: {', '.join(dupes)}")
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    if "\r" in text:
+    if "\r" in text and "\r" in _QUOTED_FIELD.sub("", text):  # a CR inside a quoted cell is data
         problems.append(Problem(table.name, "csv_line_endings", "lines end with CR LF or CR; jakdata CSVs use LF"))
     return frame, "csv", problems
 
@@ -222,7 +234,32 @@ def _derived_problems(df: pd.DataFrame, table: Table) -> list[Problem]:
     if not usable.any():
         return []
     expect = derive.jump_predictors(df[usable])
-    return compare_columns(df[usable], expect, table, [f.name for f in table.derived_fields])
+    return compare_columns(df[usable], expect, table, [f.name for f in table.derived_fields]) + \
+        _implied_crude_side(df[usable], expect, table)
+
+
+def _implied_crude_side(got: pd.DataFrame, expect: pd.DataFrame, table: Table) -> list[Problem]:
+    """The same-side rule for the crude OR the response rates imply.
+
+    The schema's row check reads the stored crude_or; when that is stale (a response rate was
+    edited, crude_or was not), the rates can put the crude OR across 1 unnoticed.
+    """
+    def side(x: float) -> int:
+        return int(x > 1) - int(x < 1)
+
+    out = []
+    for i in got.index:
+        aor, stored, implied = got.at[i, "adjusted_or"], got.at[i, "crude_or"], expect.at[i, "crude_or"]
+        if pd.isna(aor) or pd.isna(implied) or side(implied) == side(aor):
+            continue
+        if pd.notna(stored) and side(stored) != side(aor):
+            continue  # the row check on the stored crude_or reports it
+        key = got.at[i, table.primary_key]
+        out.append(Problem(table.name, "crude_adjusted_same_side",
+                           _message("crude_adjusted_same_side", table) + " (crude OR from the response rates)",
+                           spreadsheet_row(i), None if pd.isna(key) else str(key), "adjusted_or, crude_or",
+                           f"adjusted_or={aor}; crude_or={implied:.6g}"))
+    return out
 
 
 def compare_columns(got: pd.DataFrame, expect: pd.DataFrame, table: Table, columns: list[str],
@@ -253,8 +290,13 @@ def _same(a, b) -> bool:
 
 
 def validate_frame(raw: pd.DataFrame, table: Table, seeds: Seeds | None,
-                   require_known_sources: bool = True) -> tuple[list[Problem], pd.DataFrame]:
-    """Every check one table's frame can undergo on its own; returns problems and the typed frame."""
+                   require_known_sources: bool = True, engine: str = "rules") -> tuple[list[Problem], pd.DataFrame]:
+    """Every check one table's frame can undergo on its own; returns problems and the typed frame.
+
+    `engine` "rules" runs the catalog's rules as vectorised pandas (fast, no pandera import);
+    "pandera" runs the exported pandera schema. Both report the same problems
+    (tests/test_rules.py); `jakdata build` and `jakdata.validate()` use pandera.
+    """
     raw = raw.reset_index(drop=True)
     problems = _column_problems(raw, table)
     if raw.empty:
@@ -264,21 +306,44 @@ def validate_frame(raw: pd.DataFrame, table: Table, seeds: Seeds | None,
     skip = {(e.index, e.column) for e in errors}
     if not any(p.check == "column_missing" for p in problems):
         ordered = typed[[c for c in table.field_names] + [c for c in typed.columns if c not in table.field_names]]
-        problems += [p for p in _pandera_problems(ordered, table, skip)
-                     if p.check not in ("column_in_schema", "column_in_dataframe")]
+        if engine == "pandera":
+            found = _pandera_problems(ordered, table, skip)
+        else:
+            from .rules import check_frame
+
+            found = check_frame(ordered, table, skip)
+        problems += [p for p in found if p.check not in ("column_in_schema", "column_in_dataframe")]
         problems += _derived_problems(typed, table)
     if seeds is not None:
-        problems += provenance_check(typed, table, seeds, require_known_sources)
+        problems += provenance_check(_readable_dates(typed, table), table, seeds, require_known_sources)
     return problems, typed
+
+
+def _readable_dates(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """The frame with dates that break their pattern set missing, for the provenance check.
+
+    Such a date is reported by the pattern check; comparing its parts with the source's words
+    would be meaningless (and '31/08/2024' has no ISO parts to compare).
+    """
+    out = df
+    for f in table.fields:
+        if f.type == "date" and f.pattern and f.name in df:
+            bad = df[f.name].astype("string").str.match(f.full_pattern).fillna(True).eq(False).astype(bool)
+            if bad.any():
+                out = out.copy() if out is df else out
+                out[f.name] = df[f.name].mask(bad)
+    return out
 
 
 # ----------------------------------------------------------------------------- whole packages
 
 def _load_descriptor(path: Path) -> tuple[Path, dict]:
     path = Path(path)
-    if path.is_dir():
+    if "\x00" in str(path):
+        raise InputError(f"{str(path)!r}: not a usable file name (it contains a NUL character)")
+    if _is_dir(path):
         path = path / "datapackage.json"
-    if not path.is_file():
+    if not _is_file(path):
         raise InputError(f"{path}: no such file (expected a datapackage.json or its directory)")
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
@@ -286,14 +351,34 @@ def _load_descriptor(path: Path) -> tuple[Path, dict]:
         raise InputError(f"{path}: not valid UTF-8") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: malformed JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be a Data Package descriptor") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise InputError(f"{path}: not a Data Package descriptor (no 'resources' list)")
     return path.parent, descriptor
 
 
+def _is_file(path: Path) -> bool:
+    """`Path.is_file`, False for a name the system refuses (too long, a NUL character)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    """`Path.is_dir`, False for a name the system refuses."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _safe_path(root: Path, rel: object, resource: str) -> tuple[Path | None, Problem | None]:
     if not isinstance(rel, str) or not rel:
         return None, Problem(resource, "resource_path", "resource has no single relative path", value=str(rel))
+    if "\x00" in rel:
+        return None, Problem(resource, "resource_path", "resource path contains a NUL character", value=repr(rel))
     if rel.startswith(("/", "\\")) or (len(rel) > 1 and rel[1] == ":") or "://" in rel:
         return None, Problem(resource, "resource_path", "resource path must be relative to the package", value=rel)
     if ".." in Path(rel).parts:
@@ -307,6 +392,19 @@ def _safe_path(root: Path, rel: object, resource: str) -> tuple[Path | None, Pro
     except OSError:
         return None, Problem(resource, "resource_path", "resource path cannot be resolved", value=rel)
     return full, None
+
+
+def _readable_seeds(sources: pd.DataFrame, root: Path) -> pd.DataFrame:
+    """The sources rows whose seed_file is a file inside the package.
+
+    Quotes are never compared with a file outside the package ('../../etc/passwd'); such a
+    seed_file is reported by the pattern and seed checks.
+    """
+    def inside(rel: object) -> bool:
+        full, bad = _safe_path(root, rel, "sources")
+        return bad is None and full is not None and _is_file(full)
+
+    return sources[[inside(rel) for rel in sources["seed_file"].astype("object")]]
 
 
 def _file_integrity(full: Path, resource: dict, name: str) -> list[Problem]:
@@ -347,7 +445,7 @@ def validate_package(path: Path | str) -> tuple[list[Problem], list[str]]:
         if bad:
             problems.append(bad)
             continue
-        if not full.is_file():
+        if not _is_file(full):
             problems.append(Problem(rname, "resource_missing", "the file the descriptor names does not exist",
                                     value=str(res.get("path"))))
             continue
@@ -373,7 +471,7 @@ def validate_package(path: Path | str) -> tuple[list[Problem], list[str]]:
             sources_frame, _ = coerce(raw, TABLES["sources"])
         except InputError:
             sources_frame = None
-    seeds = Seeds.from_sources(sources_frame, root) if sources_frame is not None and \
+    seeds = Seeds.from_sources(_readable_seeds(sources_frame, root), root) if sources_frame is not None and \
         {"source_id", "seed_file"} <= set(sources_frame.columns) else Seeds({})
 
     for rname, (table_name, full, res) in by_name.items():
@@ -400,24 +498,47 @@ def validate_package(path: Path | str) -> tuple[list[Problem], list[str]]:
 
     for name, (raw, typed) in parquet_frames.items():
         if name in csv_frames:
-            problems += _formats_agree(csv_frames[name], raw, TABLES[name])
+            problems += _formats_agree(csv_frames[name], raw, TABLES[name], typed)
     problems += _cross_table(csv_frames, root)
-    problems += _frictionless_descriptor(descriptor, root)
+    problems += _descriptor_problems(descriptor, csv_frames, root)
     return problems, seen_tables
 
 
-def _formats_agree(csv_typed: pd.DataFrame, parquet_raw: pd.DataFrame, table: Table) -> list[Problem]:
-    """CSV and Parquet copies hold the same columns, dtypes and values."""
+def _descriptor_problems(descriptor: dict, frames: dict[str, pd.DataFrame], root: Path) -> list[Problem]:
+    """Frictionless validation of the descriptor, unless it is exactly what `jakdata build` makes.
+
+    A descriptor identical to the one the build generates from these very files has the
+    form that the test suite and CI validate with Frictionless; only a descriptor that differs
+    needs Frictionless's (slow to import) metadata validation.
+    """
+    if set(frames) == set(TABLES):
+        from .build import descriptor as generated
+
+        try:
+            if generated(frames, root) == descriptor:
+                return []
+        except (OSError, KeyError, AttributeError, TypeError, ValueError):
+            pass
+    return _frictionless_descriptor(descriptor, root)
+
+
+def _formats_agree(csv_typed: pd.DataFrame, parquet_raw: pd.DataFrame, table: Table,
+                   parquet_typed: pd.DataFrame | None = None) -> list[Problem]:
+    """CSV and Parquet copies hold the same columns, dtypes and values (`parquet_typed`: the
+    Parquet frame already coerced, when the caller has it)."""
     name = table.name
     out: list[Problem] = []
     wanted = {f.name: f for f in table.fields}
     from .io import dtype as field_dtype
 
     for col in parquet_raw.columns:
-        if col in wanted and str(parquet_raw[col].dtype) != str(field_dtype(wanted[col])):
+        if col in wanted and _dtype_differs(parquet_raw[col].dtype, field_dtype(wanted[col])):
+            got = parquet_raw[col].dtype
+            shown = f"category {list(got.categories)}" if isinstance(got, pd.CategoricalDtype) else str(got)
             out.append(Problem(name + "-parquet", "parquet_dtype", "Parquet column dtype differs from the schema",
-                               column=col, value=str(parquet_raw[col].dtype)))
-    parquet_typed, _ = coerce(parquet_raw, table)
+                               column=col, value=shown))
+    if parquet_typed is None:
+        parquet_typed, _ = coerce(parquet_raw, table)
     if list(parquet_typed.columns) != list(csv_typed.columns):
         return out + [Problem(name, "formats_agree", "CSV and Parquet have different columns",
                               value=f"{list(csv_typed.columns)} vs {list(parquet_typed.columns)}")]
@@ -426,6 +547,8 @@ def _formats_agree(csv_typed: pd.DataFrame, parquet_raw: pd.DataFrame, table: Ta
                               value=f"{len(csv_typed)} vs {len(parquet_typed)}")]
     a, b = csv_typed.reset_index(drop=True), parquet_typed.reset_index(drop=True)
     for col in a.columns:
+        if a[col].equals(b[col]):
+            continue  # identical columns need no cell-by-cell comparison
         for i in a.index:
             if not _same(a.at[i, col], b.at[i, col]):
                 key = a.at[i, table.primary_key] if table.primary_key in a else None
@@ -433,6 +556,14 @@ def _formats_agree(csv_typed: pd.DataFrame, parquet_raw: pd.DataFrame, table: Ta
                                    None if key is None or pd.isna(key) else str(key), col,
                                    f"{a.at[i, col]!s} vs {b.at[i, col]!s}"))
     return out
+
+
+def _dtype_differs(got, want) -> bool:
+    """Whether a Parquet column's dtype is not the schema's; a categorical's categories count too."""
+    if isinstance(want, pd.CategoricalDtype):
+        return not isinstance(got, pd.CategoricalDtype) or list(got.categories) != list(want.categories) \
+            or got.ordered != want.ordered
+    return str(got) != str(want)
 
 
 def _cross_table(frames: dict[str, pd.DataFrame], root: Path) -> list[Problem]:
@@ -455,7 +586,7 @@ def _cross_table(frames: dict[str, pd.DataFrame], root: Path) -> list[Problem]:
         for i, (rel, digest) in enumerate(zip(sources["seed_file"], sources["sha256"])):
             full, bad = _safe_path(root, rel, "sources")
             key = str(sources.at[i, "source_id"])
-            if bad or full is None or not full.is_file():
+            if bad or full is None or not _is_file(full):
                 out.append(Problem("sources", "seed_missing", "the seed file does not exist", spreadsheet_row(i), key,
                                    "seed_file", str(rel)))
                 continue
@@ -473,10 +604,18 @@ def _cross_table(frames: dict[str, pd.DataFrame], root: Path) -> list[Problem]:
                 out += compare_columns(df, expect, table, ["issue_ids"])
     counts, rates = frames.get("switching_cohort_counts"), frames.get("switching_failure_rates")
     if counts is not None and rates is not None:
-        expect = derive.switching_failure_rates(counts)
-        if ledger is not None:
-            expect["issue_ids"] = derive.issue_ids("switching_failure_rates", "subgroup", expect, ledger)
-        out += _derived_table_agrees(rates, expect, TABLES["switching_failure_rates"])
+        try:
+            expect = derive.switching_failure_rates(counts)
+            if ledger is not None:
+                expect["issue_ids"] = derive.issue_ids("switching_failure_rates", "subgroup", expect, ledger)
+        except (ArithmeticError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Impossible counts (more failures than prescriptions) are reported by the counts' own
+            # checks; the derived table cannot be recomputed from them, which is said, not raised.
+            out.append(Problem("switching_failure_rates", "derived_value", "the table cannot be recomputed "
+                               "from switching_cohort_counts (see that table's problems)",
+                               value=f"{type(exc).__name__}: {exc}"))
+        else:
+            out += _derived_table_agrees(rates, expect, TABLES["switching_failure_rates"])
     return out
 
 
@@ -489,6 +628,8 @@ def _ledger_references(frames: dict[str, pd.DataFrame], ledger: pd.DataFrame) ->
             continue
         for ref in str(refs).split(SEP):
             t, _, k = ref.partition(":")
+            if t in TABLES and t not in keys:
+                continue  # that table's file could not be read, which is reported on its own
             if t not in keys or k not in keys[t]:
                 out.append(Problem("source_issues", "affected_row_exists", "affected_rows names a row that does not exist",
                                    spreadsheet_row(i), None if pd.isna(issue) else str(issue), "affected_rows", ref))
