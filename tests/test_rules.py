@@ -59,3 +59,40 @@ def test_both_reject_duplicate_combinations(name):
     fast, reference = _both(df, name)
     assert fast == reference
     assert any(c == "multiple_fields_uniqueness" for c, _, _ in fast)
+
+
+def test_large_files_are_checked_in_chunks_with_the_same_result(tmp_path, monkeypatch):
+    """Chunked validation (for big CSVs) reports what whole-file validation reports."""
+    from jakdata import validation
+
+    df = jakdata.load("switching_cohort_counts").astype("object")
+    df.loc[7, "count_id"] = df.loc[1, "count_id"]      # duplicate key in another chunk
+    df.loc[1, "count"] = 77                            # a part in chunk 1, its total (row 4) in chunk 2
+    df.loc[12, "quote"] = "not in the seed"            # row-local provenance
+    path = tmp_path / "counts.csv"
+    df.to_csv(path, index=False, lineterminator="\n")
+    seeds = validation.installed_seeds()
+    whole = validation.validate_file(path, "switching_cohort_counts", seeds)
+    monkeypatch.setattr(validation, "LARGE_CSV_BYTES", 1)
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 4)
+    chunked = validation.validate_file(path, "switching_cohort_counts", seeds)
+    key = lambda p: (p.check, p.row, p.column, p.key)  # noqa: E731
+    assert sorted(map(key, chunked)) == sorted(map(key, whole))
+    assert {"field_uniqueness", "quote_in_seed", "parts_add_up"} <= {p.check for p in chunked}
+
+
+def test_chunked_scan_rejects_malformed_files(tmp_path, monkeypatch):
+    from jakdata import validation
+
+    monkeypatch.setattr(validation, "LARGE_CSV_BYTES", 1)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("predictor_id,study_id\nx,y\nz\n", encoding="utf-8")
+    with pytest.raises(validation.InputError, match="row 3 has 1 field"):
+        validation.validate_file(ragged, "jump_predictors")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"predictor_id\n\xff\xfe\n")
+    with pytest.raises(validation.InputError, match="not valid UTF-8"):
+        validation.validate_file(binary, "jump_predictors")
+    crlf = tmp_path / "crlf.csv"
+    jakdata.load("jump_predictors").to_csv(crlf, index=False, lineterminator="\r\n")
+    assert "csv_line_endings" in {p.check for p in validation.validate_file(crlf, "jump_predictors")}

@@ -285,10 +285,10 @@ SWITCHING_COUNTS = Table(
                  "A counted unit is given exactly when its basis is not 'not_stated'."),
         RowCheck("count_or_reason", "count_or_reason", ("count", "missing_reason"),
                  "A row has a count or a reason why it is missing, never both or neither."),
-        RowCheck("parts_add_up", "parts_add_up", ("measure", "role", "count"),
-                 "Parts sum to their total where every part is given, and never exceed it."),
+        RowCheck("parts_add_up", "parts_add_up", ("study_id", "measure", "role", "count"),
+                 "Parts sum to their total where every part is given, and never exceed it.", scope="table"),
         RowCheck("failures_within_prescriptions", "failures_within_prescriptions", ("drug", "measure", "count"),
-                 "A drug's treatment failures do not exceed its prescriptions."),
+                 "A drug's treatment failures do not exceed its prescriptions.", scope="table"),
     ),
     provenance=(Provenance("quote"),),
 )
@@ -440,7 +440,7 @@ PONATINIB = Table(
     foreign_keys=(ForeignKey("study_id", "studies", "study_id"), ForeignKey("source_id", "sources", "source_id")),
     checks=_FIGURE_CHECKS + (
         RowCheck("subgroups_within_enrolment", "subgroups_within_enrolment", ("study_id", "measure", "value"),
-                 "A study's subgroup counts add up to no more than its enrolment."),
+                 "A study's subgroup counts add up to no more than its enrolment.", scope="table"),
     ),
     provenance=(Provenance("quote"),),
 )

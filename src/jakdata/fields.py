@@ -94,6 +94,7 @@ class RowCheck:
     function: str
     columns: tuple[str, ...]
     description: str
+    scope: str = "row"  # "row": each row on its own; "table": needs the other rows (groups, totals)
 
 
 @dataclass(frozen=True)

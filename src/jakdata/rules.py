@@ -72,11 +72,14 @@ def column_masks(s: pd.Series, f: Field) -> list[tuple[str, pd.Series]]:
     return out
 
 
-def check_frame(df: pd.DataFrame, table: Table, skip: set[tuple[int, str]] = frozenset()) -> list[Problem]:
+def check_frame(df: pd.DataFrame, table: Table, skip: set[tuple[int, str]] = frozenset(),
+                scope: str = "all") -> list[Problem]:
     """Every field rule, uniqueness rule and row check of `table` on a typed frame.
 
     `skip` holds (row index, column) cells already reported (cells that could not be typed),
-    so that one bad cell gives one problem.
+    so that one bad cell gives one problem. `scope` "row" runs only the rules that look at one
+    row at a time, "table" only those that need every row (uniqueness, totals): a large file is
+    checked chunk by chunk for the first and once, on a few columns, for the second.
     """
     problems: list[Problem] = []
     key_col = table.primary_key
@@ -94,6 +97,8 @@ def check_frame(df: pd.DataFrame, table: Table, skip: set[tuple[int, str]] = fro
             continue
         s = df[f.name].reset_index(drop=True)
         for check, mask in column_masks(s, f):
+            if scope != "all" and (check == "field_uniqueness") != (scope == "table"):
+                continue
             for i in positions[mask.to_numpy(dtype=bool, na_value=False)]:
                 if (int(i), f.name) in skip:
                     continue
@@ -101,11 +106,13 @@ def check_frame(df: pd.DataFrame, table: Table, skip: set[tuple[int, str]] = fro
                 problems.append(Problem(table.name, check, _message(check, table), spreadsheet_row(i), key_of(i),
                                         f.name, None if value is None or pd.isna(value) else str(value)))
     flat = df.reset_index(drop=True)
-    for cols in table.unique_together:
+    for cols in table.unique_together if scope != "row" else ():
         if all(c in flat for c in cols):
             dup = flat.duplicated(subset=list(cols), keep=False) & flat[list(cols)].notna().all(axis=1)
             problems += _row_problems(flat, table, "multiple_fields_uniqueness", cols, dup, key_of)
     for rc in table.checks:
+        if scope != "all" and rc.scope != scope:
+            continue
         if all(c in flat for c in rc.columns):
             ok = getattr(row_checks, rc.function)(flat)
             problems += _row_problems(flat, table, rc.name, rc.columns, ~ok.astype(bool), key_of)

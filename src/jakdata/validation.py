@@ -290,7 +290,8 @@ def _same(a, b) -> bool:
 
 
 def validate_frame(raw: pd.DataFrame, table: Table, seeds: Seeds | None,
-                   require_known_sources: bool = True, engine: str = "rules") -> tuple[list[Problem], pd.DataFrame]:
+                   require_known_sources: bool = True, engine: str = "rules",
+                   scope: str = "all") -> tuple[list[Problem], pd.DataFrame]:
     """Every check one table's frame can undergo on its own; returns problems and the typed frame.
 
     `engine` "rules" runs the catalog's rules as vectorised pandas (fast, no pandera import);
@@ -311,7 +312,7 @@ def validate_frame(raw: pd.DataFrame, table: Table, seeds: Seeds | None,
         else:
             from .rules import check_frame
 
-            found = check_frame(ordered, table, skip)
+            found = check_frame(ordered, table, skip, scope=scope)
         problems += [p for p in found if p.check not in ("column_in_schema", "column_in_dataframe")]
         problems += _derived_problems(typed, table)
     if seeds is not None:
@@ -676,9 +677,105 @@ def _frictionless_descriptor(descriptor: dict, root: Path) -> list[Problem]:
 def validate_file(path: Path | str, name: str, seeds: Seeds | None = None) -> list[Problem]:
     """Validate someone's CSV or Parquet file against one jakdata table's schema."""
     table = table_spec(name)
+    if _is_large_csv(Path(path)):
+        return _validate_large_csv(Path(path), table, seeds)
     raw, _fmt, problems = read_raw(Path(path), table)
     found, _ = validate_frame(raw, table, seeds, require_known_sources=False)
     return problems + found
+
+
+#: CSV files at least this large are validated CHUNK_ROWS rows at a time, so that memory
+#: stays bounded whatever the file's length.
+LARGE_CSV_BYTES = 64 * 2**20
+CHUNK_ROWS = 50_000
+
+
+def _is_large_csv(path: Path) -> bool:
+    try:
+        if "\x00" in str(path) or not path.is_file() or path.stat().st_size < LARGE_CSV_BYTES:
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return False
+    return head != PARQUET_MAGIC and path.suffix.lower() != ".parquet"
+
+
+def _scan_csv(path: Path, table: Table) -> list[Problem]:
+    """`_read_csv`'s checks of a file's form, made in one streaming pass."""
+    problems: list[Problem] = []
+    inside_quotes, cr_ending, width = False, False, None
+    state = {"line": 0}
+
+    def lines(fh):
+        nonlocal inside_quotes, cr_ending
+        for line in fh:
+            state["line"] += 1
+            if "\x00" in line:
+                raise InputError(f"{path}: contains NUL bytes; not a text CSV file")
+            inside_quotes ^= line.count('"') % 2 == 1
+            if not inside_quotes and line.endswith("\r") or (not inside_quotes and line.endswith("\r\n")):
+                cr_ending = True
+            yield line
+
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(lines(fh), strict=True)
+            header = next(reader, None)
+            if header is None or not any(h.strip() for h in header):
+                raise InputError(f"{path}: the file is empty (a CSV needs a header row)")
+            if header[0].startswith("\ufeff"):
+                problems.append(Problem(table.name, "csv_encoding", "the file starts with a byte-order mark (BOM); "
+                                        "jakdata CSVs are UTF-8 without BOM", value="BOM"))
+                header[0] = header[0][1:]
+            width = len(header)
+            if width == 1 and len(table.fields) > 1 and any(d in header[0] for d in (";", "\t", "|")):
+                raise InputError(f"{path}: the header is a single column; jakdata CSVs are comma-separated "
+                                 "(wrong delimiter)")
+            if len(set(header)) != len(header):
+                dupes = sorted({h for h in header if header.count(h) > 1})
+                raise InputError(f"{path}: duplicate column name(s) in the header: {', '.join(dupes)}")
+            for row in reader:
+                if len(row) != width:
+                    raise InputError(f"{path}: row {reader.line_num} has {len(row)} field(s) but the header has "
+                                     f"{width}; the CSV is malformed (ragged rows or a wrong delimiter)")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8 (near line {state['line'] + 1}: {exc.reason})") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV ({exc})") from None
+    if cr_ending:
+        problems.append(Problem(table.name, "csv_line_endings", "lines end with CR LF or CR; jakdata CSVs use LF"))
+    return problems
+
+
+def _validate_large_csv(path: Path, table: Table, seeds: Seeds | None) -> list[Problem]:
+    """Row-local rules chunk by chunk; uniqueness and totals once, over the columns they need."""
+    import dataclasses
+
+    from .rules import check_frame
+
+    problems = _scan_csv(path, table)
+    needed = {table.primary_key} | {f.name for f in table.fields if f.unique}
+    needed |= {c for cols in table.unique_together for c in cols}
+    needed |= {c for rc in table.checks if rc.scope == "table" for c in rc.columns}
+    narrow: list[pd.DataFrame] = []
+    offset = 0
+    chunks = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig",
+                         chunksize=CHUNK_ROWS)
+    for chunk in chunks:
+        found, typed = validate_frame(chunk, table, seeds, require_known_sources=False, scope="row")
+        for p in found:
+            if p.row is not None:
+                problems.append(dataclasses.replace(p, row=p.row + offset))
+            elif offset == 0 and p.check != "no_rows":
+                problems.append(p)
+        narrow.append(typed[[c for c in table.field_names if c in needed and c in typed]])
+        offset += len(chunk)
+    if offset == 0:
+        problems.append(Problem(table.name, "no_rows", "the table has a header but no data rows"))
+        return problems
+    problems += check_frame(pd.concat(narrow, ignore_index=True), table, scope="table")
+    return problems
 
 
 def installed_seeds() -> Seeds:
