@@ -206,6 +206,8 @@ def _stage(frames: dict[str, pd.DataFrame], root: Path, staged: Path) -> list[st
 def _differs(a: Path, b: Path) -> bool:
     if not a.is_file():
         return True
+    if a.read_bytes() == b.read_bytes():
+        return False
     if a.suffix == ".parquet":
         try:
             return not parquet_content_equal(a, b)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import pandas as pd
+
 from . import checks as row_checks
 from .catalog import TABLES
 from .fields import FORMULA_PREFIXES, Field, Table
@@ -27,15 +29,27 @@ def _column_checks(pa, f: Field) -> list:
     if f.type in ("string", "date"):
         if f.pattern is not None:
             out.append(pa.Check.str_matches(f.full_pattern))
-    if f.type in ("string", "date") and f.enum is None:
-        # Controlled-list values cannot carry a formula (anything else fails `isin`), which is
-        # why the comparator '=' is allowed while free text may not start with '='.
-        prefixes = "".join("\\" + c if c in "-+" else c for c in FORMULA_PREFIXES)
-        out.append(pa.Check(lambda s: ~s.astype("string").str.match(f"[{prefixes}]").fillna(False),
-                            name=NO_FORMULA))
-        out.append(pa.Check(lambda s: s.astype("string").str.strip().str.len().fillna(1) > 0,
-                            name=NOT_BLANK))
     return out
+
+
+def _text_checks(pa, table: Table) -> list:
+    """Spreadsheet-formula and blank-text rules over every free-text column, as two checks.
+
+    Each returns a cell-wise boolean frame, so failures still name their column and row;
+    two table-level checks cost pandera far less than two checks on every text column.
+    """
+    columns = [f.name for f in table.fields if f.type in ("string", "date") and f.enum is None]
+    prefixes = "".join("\\" + c if c in "-+" else c for c in FORMULA_PREFIXES)
+
+    def cells(df, rule):
+        passing = pd.Series(True, index=df.index)
+        return pd.DataFrame({c: rule(df[c].astype("string")).fillna(True).astype(bool) if c in columns else passing
+                             for c in df.columns}, index=df.index)
+
+    return [
+        pa.Check(lambda df: cells(df, lambda s: ~s.str.match(f"[{prefixes}]")), name=NO_FORMULA),
+        pa.Check(lambda df: cells(df, lambda s: s.str.strip().str.len() > 0), name=NOT_BLANK),
+    ]
 
 
 def _row_check(pa, check):
@@ -59,7 +73,7 @@ def build_schema(name: str):
     }
     return pa.DataFrameSchema(
         columns,
-        checks=[_row_check(pa, c) for c in table.checks],
+        checks=_text_checks(pa, table) + [_row_check(pa, c) for c in table.checks],
         unique=[list(u) for u in table.unique_together][0] if table.unique_together else None,
         strict=True, ordered=True, coerce=False, name=name, title=table.title,
         description=table.description,

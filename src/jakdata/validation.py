@@ -171,6 +171,15 @@ def _pandera_problems(df: pd.DataFrame, table: Table, skip: set[tuple[int, str]]
             column, index = str(rec.failure_case), None
         if check == "column_ordered":
             continue  # reported better by the column-set check
+        if isinstance(rec.failure_case, dict) and index is not None:
+            # a cell-wise table check: the failing cells of the row, by column
+            for col, value in rec.failure_case.items():
+                if value is not None and (int(index), col) not in skip and (check, index, col) not in seen:
+                    seen.add((check, index, col))
+                    key = df.at[int(index), key_col] if key_col in df else None
+                    problems.append(Problem(table.name, check, _message(check, table), spreadsheet_row(int(index)),
+                                            None if key is None or pd.isna(key) else str(key), col, str(value)))
+            continue
         if index is not None and (int(index), column) in skip:
             continue
         name = next((c.name for c in table.checks if check in (c.name, c.description)), check)
