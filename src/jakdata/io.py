@@ -34,7 +34,12 @@ def dtypes(table: Table) -> dict:
 
 def read_csv_exact(path, table: Table) -> pd.DataFrame:
     """Read a jakdata CSV with its schema's dtypes; only empty cells are missing."""
-    return pd.read_csv(path, dtype=dtypes(table), keep_default_na=False, na_values=[""], encoding="utf-8")
+    # Numbers are parsed as float64 with round-trip precision (pandas 2 ignores float_precision
+    # for the nullable Float64 dtype and can miss the last digit), then made Float64.
+    parse = {name: ("float64" if str(kind) == "Float64" else kind) for name, kind in dtypes(table).items()}
+    frame = pd.read_csv(path, dtype=parse, keep_default_na=False, na_values=[""], encoding="utf-8",
+                        float_precision="round_trip")
+    return conform(frame, table)
 
 
 def read_parquet_exact(path, table: Table) -> pd.DataFrame:
@@ -223,8 +228,24 @@ def parquet_content_equal(a: Path, b: Path) -> bool:
     import pyarrow.parquet as pq
 
     ta, tb = pq.read_table(a), pq.read_table(b)
-    return ta.schema.remove_metadata().equals(tb.schema.remove_metadata()) and ta.equals(tb) and \
+    na, nb = _plain_strings(ta), _plain_strings(tb)
+    return na.schema.remove_metadata().equals(nb.schema.remove_metadata()) and na.equals(nb) and \
         _pandas_meta(ta) == _pandas_meta(tb)
+
+
+def _plain_strings(t):
+    """The table with large_string text (pandas 3 writes it; pandas 2 writes string) as string."""
+    import pyarrow as pa
+
+    def plain(kind):
+        if pa.types.is_large_string(kind):
+            return pa.string()
+        if pa.types.is_dictionary(kind) and pa.types.is_large_string(kind.value_type):
+            return pa.dictionary(kind.index_type, pa.string(), kind.ordered)
+        return kind
+
+    schema = pa.schema([pa.field(f.name, plain(f.type), f.nullable) for f in t.schema])
+    return t.cast(schema) if schema != t.schema.remove_metadata() else t
 
 
 def _pandas_meta(t) -> object:
@@ -234,8 +255,8 @@ def _pandas_meta(t) -> object:
     if not meta:
         return None
     info = json.loads(meta)
-    return [(c.get("name"), c.get("pandas_type"), c.get("numpy_type"), c.get("metadata"))
-            for c in info.get("columns", [])]
+    # pandas_type says how the writing pandas stored text ('object' or 'unicode'); not content
+    return [(c.get("name"), c.get("numpy_type"), c.get("metadata")) for c in info.get("columns", [])]
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
