@@ -103,7 +103,7 @@ def check_frame(df: pd.DataFrame, table: Table, skip: set[tuple[int, str]] = fro
                 if (int(i), f.name) in skip:
                     continue
                 value = s.iat[i]
-                problems.append(Problem(table.name, check, _message(check, table), spreadsheet_row(i), key_of(i),
+                problems.append(Problem(table.name, check, message(check, table), spreadsheet_row(i), key_of(i),
                                         f.name, None if value is None or pd.isna(value) else str(value)))
     flat = df.reset_index(drop=True)
     for cols in table.unique_together if scope != "row" else ():
@@ -123,13 +123,16 @@ def _row_problems(df, table, check, columns, failing, key_of) -> list[Problem]:
     out = []
     for i in pd.RangeIndex(len(df))[failing.to_numpy(dtype=bool, na_value=False)]:
         value = "; ".join(f"{c}={df.at[i, c]}" for c in columns)
-        out.append(Problem(table.name, check, _message(check, table), spreadsheet_row(i), key_of(i),
+        out.append(Problem(table.name, check, message(check, table), spreadsheet_row(i), key_of(i),
                            ", ".join(columns), value))
     return out
 
 
 _MESSAGES = {
     "not_nullable": "a value is required",
+    "column_in_schema": "column is not part of the table's schema",
+    "column_in_dataframe": "column is missing",
+    "dtype": "column has the wrong type",
     "field_uniqueness": "values must be unique",
     "multiple_fields_uniqueness": "this combination of values must be unique",
     "greater_than_or_equal_to": "value below the minimum",
@@ -142,9 +145,10 @@ _MESSAGES = {
 }
 
 
-def _message(check: str, table: Table) -> str:
+def message(check: str, table: Table) -> str:
+    """The human sentence for a check name (pandera's names, jakdata's row checks)."""
     for rc in table.checks:
-        if rc.name == check:
+        if check in (rc.name, rc.description):
             return rc.description
     base = check.split("(")[0]
     text = _MESSAGES.get(base, check)

@@ -120,32 +120,10 @@ def _read_csv(path: Path, data: bytes, table: Table) -> tuple[pd.DataFrame, str,
 
 # ----------------------------------------------------------------------------- frame checks
 
-_MESSAGES = {
-    "not_nullable": "a value is required",
-    "field_uniqueness": "values must be unique",
-    "multiple_fields_uniqueness": "this combination of values must be unique",
-    "column_in_schema": "column is not part of the table's schema",
-    "column_in_dataframe": "column is missing",
-    "column_ordered": "columns are out of order",
-    "greater_than_or_equal_to": "value below the minimum",
-    "less_than_or_equal_to": "value above the maximum",
-    "greater_than": "value must be greater than the bound",
-    "isin": "value is not in the controlled list",
-    "str_matches": "text does not match the required pattern",
-    "dtype": "column has the wrong type",
-    "no_formula_prefix": "text must not begin with =, +, -, @, tab or carriage return (spreadsheet formula)",
-    "not_blank": "text must not be empty or only spaces",
-}
-
-
 def _message(check: str, table: Table) -> str:
-    for c in table.checks:
-        if check == c.name or check == c.description:
-            return c.description
-    base = check.split("(")[0]
-    if base in _MESSAGES:
-        return _MESSAGES[base] + ("" if base == check else f": {check}")
-    return check
+    from .rules import message
+
+    return message(check, table)
 
 
 def _pandera_problems(df: pd.DataFrame, table: Table, skip: set[tuple[int, str]]) -> list[Problem]:
