@@ -34,12 +34,16 @@ def dtypes(table: Table) -> dict:
 
 def read_csv_exact(path, table: Table) -> pd.DataFrame:
     """Read a jakdata CSV with its schema's dtypes; only empty cells are missing."""
-    # Numbers are parsed as float64 with round-trip precision (pandas 2 ignores float_precision
-    # for the nullable Float64 dtype and can miss the last digit), then made Float64.
+    # Numbers are parsed as float64, then made Float64: before pandas 3.1 the parser can miss
+    # the last digit unless asked for round-trip precision, which it ignores for Float64 (and
+    # which pandas 3.1, exact by default, deprecates).
     parse = {name: ("float64" if str(kind) == "Float64" else kind) for name, kind in dtypes(table).items()}
-    frame = pd.read_csv(path, dtype=parse, keep_default_na=False, na_values=[""], encoding="utf-8",
-                        float_precision="round_trip")
+    exact = {"float_precision": "round_trip"} if _PANDAS_VERSION < (3, 1) else {}
+    frame = pd.read_csv(path, dtype=parse, keep_default_na=False, na_values=[""], encoding="utf-8", **exact)
     return conform(frame, table)
+
+
+_PANDAS_VERSION = tuple(int(p) for p in pd.__version__.split(".")[:2] if p.isdigit())
 
 
 def read_parquet_exact(path, table: Table) -> pd.DataFrame:
