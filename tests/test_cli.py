@@ -95,11 +95,12 @@ def test_cite_names_the_tables_sources(cli, tmp_path):
 
 
 def test_python_dash_m_and_console_script_agree(cli, tmp_path):
-    import shutil
     import subprocess
 
-    exe = shutil.which("jakdata")
-    if exe is None:
-        return
-    a = subprocess.run([exe, "list"], capture_output=True, text=True, cwd=tmp_path)
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "jakdata"  # the console script installed beside this interpreter
+    assert exe.is_file(), f"no console script at {exe}"
+    a = subprocess.run([str(exe), "list"], capture_output=True, text=True, cwd=tmp_path)
     assert a.returncode == 0 and a.stdout == cli("list", cwd=tmp_path).stdout

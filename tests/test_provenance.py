@@ -93,7 +93,7 @@ def test_unknown_source_is_reported_only_when_required():
 
 def test_seeds_are_searched_once_per_distinct_quote():
     seeds = Seeds({"s": "alpha beta gamma"})
-    seeds.missing_spans.cache_clear()
     for _ in range(1000):
-        seeds.missing_spans("s", "beta")
-    assert seeds.missing_spans.cache_info().misses == 1
+        assert seeds.missing_spans("s", "beta") == ()
+    assert seeds.missing_spans("s", "delta") == ("delta",)
+    assert seeds.searches == 2

@@ -124,7 +124,7 @@ STUDIES = Table(
     primary_key="study_id",
     foreign_keys=(ForeignKey("source_id", "sources", "source_id"),),
     checks=(
-        RowCheck("enrolment_comparator_given", "value_has_comparator", ("enrolment", "enrolment_comparator"),
+        RowCheck("enrolment_comparator_given", "enrolment_has_comparator", ("enrolment", "enrolment_comparator"),
                  "An enrolment figure carries a comparator, and a comparator needs a figure."),
         RowCheck("period_ordered", "period_ordered", ("period_start", "period_end"),
                  "The study period does not end before it starts."),

@@ -28,10 +28,12 @@ def _present(s: pd.Series) -> pd.Series:
     return s.notna()
 
 
-def value_has_comparator(df: pd.DataFrame, value: str = "value", comparator: str = "comparator") -> pd.Series:
-    if value not in df:  # studies names its pair differently
-        value, comparator = "enrolment", "enrolment_comparator"
-    return _present(df[value]) == _present(df[comparator])
+def value_has_comparator(df: pd.DataFrame) -> pd.Series:
+    return _present(df["value"]) == _present(df["comparator"])
+
+
+def enrolment_has_comparator(df: pd.DataFrame) -> pd.Series:
+    return _present(df["enrolment"]) == _present(df["enrolment_comparator"])
 
 
 def threshold_has_comparator(df: pd.DataFrame) -> pd.Series:
@@ -186,7 +188,7 @@ def subgroups_within_enrolment(df: pd.DataFrame) -> pd.Series:
     ok = pd.Series(True, index=df.index)
     measure = df["measure"].astype("object")
     value = _num(df["value"])
-    for study, group in df.groupby(df["study_id"].astype("object"), dropna=True, sort=False):
+    for _study, group in df.groupby(df["study_id"].astype("object"), dropna=True, sort=False):
         enrolled = value[group.index][measure[group.index] == "enrolment"].dropna()
         parts = group.index[measure[group.index].isin(SUBGROUP_MEASURES)]
         if len(enrolled) == 1 and value[parts].sum() > enrolled.iloc[0]:

@@ -24,6 +24,8 @@ class Seeds:
 
     def __init__(self, texts: dict[str, str]):
         self._folded = {k: tx.fold(v) for k, v in texts.items()}
+        self._missing: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.searches = 0  # seed searches made: one per distinct (source, quote), never per row
 
     @classmethod
     def from_sources(cls, sources: pd.DataFrame, root: Path) -> "Seeds":
@@ -37,10 +39,14 @@ class Seeds:
     def __contains__(self, source_id: object) -> bool:
         return source_id in self._folded
 
-    @lru_cache(maxsize=65536)
     def missing_spans(self, source_id: str, quote: str) -> tuple[str, ...]:
-        seed = self._folded[source_id]
-        return tuple(s for s in tx.spans(quote) if s not in seed)
+        """The spans of `quote` not found in the seed (empty when the quote is verbatim)."""
+        key = (source_id, quote)
+        if key not in self._missing:
+            self.searches += 1
+            seed = self._folded[source_id]
+            self._missing[key] = tuple(s for s in tx.spans(quote) if s not in seed)
+        return self._missing[key]
 
 
 def _key(df: pd.DataFrame, table: Table, i) -> str | None:

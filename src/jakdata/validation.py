@@ -462,7 +462,7 @@ def validate_package(path: Path | str) -> tuple[list[Problem], list[str]]:
     seeds = Seeds.from_sources(_readable_seeds(sources_frame, root), root) if sources_frame is not None and \
         {"source_id", "seed_file"} <= set(sources_frame.columns) else Seeds({})
 
-    for rname, (table_name, full, res) in by_name.items():
+    for rname, (table_name, full, _res) in by_name.items():
         table = TABLES[table_name]
         try:
             raw, fmt, form = read_raw(full, table)
