@@ -54,9 +54,10 @@ def read_curated(name: str, curated: Path = CURATED) -> tuple[pd.DataFrame, list
             if key not in allowed:
                 problems.append(Problem(name, "curated_field", f"{path.name} row {i}: unknown or derived field",
                                         column=key))
-    frame = pd.DataFrame([{k: row.get(k) for k in table.field_names if k in allowed} for row in rows],
-                         columns=[f.name for f in table.curated_fields])
-    typed, errors = coerce(frame.astype("object").where(frame.notna(), None), table)
+    columns = [f.name for f in table.curated_fields]
+    # object dtype keeps TOML's values as written (an absent key is None) for coerce to judge
+    frame = pd.DataFrame([[row.get(k) for k in columns] for row in rows], columns=columns, dtype=object)
+    typed, errors = coerce(frame, table)
     problems += [Problem(name, e.check, "curated value has the wrong type", e.index + 1, None, e.column, str(e.value))
                  for e in errors]
     return typed, problems

@@ -35,15 +35,20 @@ def _column_checks(pa, f: Field) -> list:
 def _text_checks(pa, table: Table) -> list:
     """Spreadsheet-formula and blank-text rules over every free-text column, as two checks.
 
-    Each returns a cell-wise boolean frame, so failures still name their column and row;
-    two table-level checks cost pandera far less than two checks on every text column.
+    Two table-level checks cost pandera far less than two checks on every text column. A
+    check returns a plain True when every cell passes (pandera then has nothing to unpack)
+    and otherwise a cell-wise boolean frame, so failures still name their column and row.
     """
     columns = [f.name for f in table.fields if f.type in ("string", "date") and f.enum is None]
     prefixes = "".join("\\" + c if c in "-+" else c for c in FORMULA_PREFIXES)
 
     def cells(df, rule):
+        present = [c for c in columns if c in df]
+        text = {c: df[c] if isinstance(df[c].dtype, pd.StringDtype) else df[c].astype("string") for c in present}
+        if not present or rule(pd.concat(text.values(), ignore_index=True)).fillna(True).all():
+            return True  # one pass over every text cell settles the usual case
         passing = pd.Series(True, index=df.index)
-        return pd.DataFrame({c: rule(df[c].astype("string")).fillna(True).astype(bool) if c in columns else passing
+        return pd.DataFrame({c: rule(text[c]).fillna(True).astype(bool) if c in text else passing
                              for c in df.columns}, index=df.index)
 
     return [
