@@ -128,3 +128,36 @@ def test_extra_and_missing_columns_are_named():
     df = jakdata.load("studies").assign(extra=1).drop(columns=["phase"])
     found = {(p.check, p.column) for p in problems_of(df, "studies")}
     assert ("column_unknown", "extra") in found and ("column_missing", "phase") in found
+
+
+def _text_failures(df: pd.DataFrame, name: str) -> set[tuple[str, str, int]]:
+    """(check, column, row index) of the free-text rules when the pandera schema runs as is."""
+    import pandera.pandas as pa
+
+    try:
+        jakdata.schema(name).validate(df, lazy=True)
+        return set()
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    out = set()
+    for rec in cases[cases["check"].isin(["no_formula_prefix", "not_blank"])].itertuples():
+        out |= {(rec.check, col, int(rec.index)) for col, v in rec.failure_case.items() if v is not None}
+    return out
+
+
+def test_text_rules_name_only_the_failing_cells():
+    df = jakdata.load("studies")
+    df.loc[3, "note"] = "  "
+    df.loc[5, "design"] = "+1 arm"
+    assert _text_failures(df, "studies") == {("not_blank", "note", 3), ("no_formula_prefix", "design", 5)}
+    assert _text_failures(jakdata.load("studies"), "studies") == set()
+
+
+def test_text_rules_treat_nan_strings_as_missing():
+    # pandas 3's default "str" dtype and object columns hold missing text as NaN, not pd.NA;
+    # the schema must never report a missing cell as blank text or as a formula.
+    df = jakdata.load("studies")
+    assert any(df[c].isna().any() for c in df.columns if df[c].dtype == "string")
+    for kind in ("str", "object"):
+        other = df.astype({c: kind for c in df.columns if df[c].dtype == "string"})
+        assert _text_failures(other, "studies") == set(), kind
