@@ -215,8 +215,8 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     a reader would end the record there; a frame with such a cell is written fully quoted.
     """
     text = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
-    cells = pd.concat([df[c].astype("string") for c in text], ignore_index=True) if text else pd.Series([], dtype="string")
-    bare_cr = bool(cells.str.contains("\r", regex=False).fillna(False).any())
+    cells = [df[c].astype("string") for c in text]  # scanned as one column: one call, not one per column
+    bare_cr = bool(cells) and bool(pd.concat(cells, ignore_index=True).str.contains("\r", regex=False).fillna(False).any())
     df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8",
               quoting=csv.QUOTE_ALL if bare_cr else csv.QUOTE_MINIMAL)
 
