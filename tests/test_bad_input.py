@@ -256,8 +256,8 @@ def test_wrong_column_types_csv(here):
     code, out, err = run("validate", "--table", JP, "types.csv", "--format", "json")
     assert_invalid(code, out, err)
     found = {(p["row"], p["column"], p["check"], p["value"]) for p in json.loads(out)["problems"]}
-    assert {(2, "adjusted_or", "type:number", "0,65"), (3, "response_pct_1", "type:number", "40.2%"),
-            (4, "ci_level", "type:number", "ninety-five")} <= found
+    assert {(2, "adjusted_or", "type", "0,65"), (3, "response_pct_1", "type", "40.2%"),
+            (4, "ci_level", "type", "ninety-five")} <= found
 
 
 def test_wrong_column_types_parquet(here):
@@ -271,7 +271,7 @@ def test_wrong_column_types_parquet(here):
     code, out, err = run("validate", "--table", "switching_failure_rates", "rates.parquet", "--format", "json")
     assert_invalid(code, out, err)
     found = {(p["row"], p["column"], p["check"]) for p in json.loads(out)["problems"]}
-    assert {(2, "prescriptions", "type:integer"), (3, "evaluable", "type:boolean")} <= found
+    assert {(2, "prescriptions", "type"), (3, "evaluable", "type")} <= found
 
 
 def test_pattern_rejects_a_trailing_newline(here):

@@ -8,7 +8,7 @@ from .__about__ import CITATION
 def citation_text(name: str | None = None) -> str:
     """The package citation, followed by the sources of one table (or of the whole package)."""
     from .load import load
-    from .validation import table_spec
+    from .catalog import get_table as table_spec
 
     lines = ["Please cite jakdata as:", f"  {CITATION}", ""]
     sources = load("sources", "csv")

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from .formats import DEFAULT_FORMAT, FORMATS
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
@@ -27,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the tables")
     s = sub.add_parser("show", help="print a table")
     s.add_argument("name")
-    s.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="which published file to read")
+    s.add_argument("--format", choices=tuple(FORMATS), default=DEFAULT_FORMAT, help="which published file to read")
     s.add_argument("--rows", type=int, default=None, help="print only the first ROWS rows")
     d = sub.add_parser("describe", help="fields, units, derivations and sources of a table")
     d.add_argument("name")
@@ -41,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--check", action="store_true", help="fail (exit 1) if any generated file is stale")
     b.add_argument("--root", type=Path, default=None, help="source checkout to build (default: this one)")
     e = sub.add_parser("export", help="write the tables as CSV, Parquet or one SQLite database")
-    e.add_argument("--format", choices=("csv", "parquet", "sqlite"), required=True)
+    e.add_argument("--format", choices=(*FORMATS, "sqlite"), required=True)
     e.add_argument("--out", type=Path, required=True, help="directory to write into")
     c = sub.add_parser("cite", help="how to cite jakdata and the sources of a table")
     c.add_argument("name", nargs="?")
@@ -103,7 +105,8 @@ def _cmd_describe(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .validation import InputError, installed_seeds, validate_file, validate_package
+    from .errors import InputError
+    from .validation import installed_seeds, validate_file, validate_package
 
     if args.table:
         if args.path:
@@ -124,8 +127,8 @@ def _cmd_validate(args) -> int:
 
 
 def _build_root(args) -> Path:
+    from .errors import InputError
     from .paths import repository_root
-    from .validation import InputError
 
     candidates = [args.root] if args.root else [Path.cwd(), repository_root()]
     for c in candidates:
@@ -174,7 +177,7 @@ COMMANDS = {"list": _cmd_list, "show": _cmd_show, "describe": _cmd_describe, "va
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .validation import InputError
+    from .errors import InputError
 
     try:
         args = _parser().parse_args(argv)

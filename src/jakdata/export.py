@@ -8,15 +8,17 @@ import tempfile
 from pathlib import Path
 
 from .catalog import TABLES
-from .validation import InputError
+from .errors import InputError
+from .formats import FORMATS
+from .rules import sql_constraints, unique_together_sql
 
 _SQL_TYPES = {"string": "TEXT", "date": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 
 
 def export(fmt: str, out: Path) -> list[Path]:
     """Write every table to `out` (created if needed); files appear only when complete."""
-    if fmt not in ("csv", "parquet", "sqlite"):
-        raise InputError(f"unknown export format {fmt!r}: choose csv, parquet or sqlite")
+    if fmt not in (*FORMATS, "sqlite"):
+        raise InputError(f"unknown export format {fmt!r}: choose {', '.join(FORMATS)} or sqlite")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a directory")
@@ -43,32 +45,25 @@ def _files(staged: Path, fmt: str) -> list[str]:
         source = table_path(name, fmt)
         if not source.is_file():
             raise InputError(f"{source}: published file missing; reinstall jakdata or run `jakdata build`")
-        shutil.copyfile(source, staged / f"{name}.{fmt}")
-        names.append(f"{name}.{fmt}")
+        target = Path(FORMATS[fmt].path(name)).name
+        shutil.copyfile(source, staged / target)
+        names.append(target)
     return names
 
 
 def create_statement(name: str) -> str:
-    """CREATE TABLE for one table: types, keys, NOT NULL, UNIQUE and controlled lists."""
+    """CREATE TABLE for one table: types, keys, and every rule the registry can say in SQL."""
     table = TABLES[name]
     cols = []
     for f in table.fields:
         col = f'"{f.name}" {_SQL_TYPES[f.type]}'
         if f.name == table.primary_key:
             col += " NOT NULL PRIMARY KEY"  # SQLite lets a non-integer primary key be NULL unless told
-        else:
-            if f.required:
-                col += " NOT NULL"
-            if f.unique:
-                col += " UNIQUE"
-        if f.enum is not None:
-            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in f.enum)
-            col += f' CHECK ("{f.name}" IN ({allowed}))'
-        elif f.type == "boolean":
-            col += f' CHECK ("{f.name}" IN (0, 1))'
-        cols.append(col)
-    for group in table.unique_together:
-        cols.append("UNIQUE (" + ", ".join(f'"{c}"' for c in group) + ")")
+        clauses = sql_constraints(f, table)
+        if f.type == "boolean":
+            clauses.append(f'CHECK ("{f.name}" IN (0, 1))')
+        cols.append(" ".join([col, *clauses]))
+    cols += [unique_together_sql(group) for group in table.unique_together]
     for fk in table.foreign_keys:
         cols.append(f'FOREIGN KEY ("{fk.fields}") REFERENCES "{fk.reference}" ("{fk.reference_fields}")')
     return f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(cols) + "\n)"

@@ -1,13 +1,15 @@
 """The building blocks every table definition is written in.
 
-A `Table` lists its `Field`s once; the pandera schema, the Frictionless Table Schema, the
-CSV/Parquet dtypes and the data dictionary are all generated from it. This module is pure
-Python so that `import jakdata` stays cheap.
+A `Table` lists its `Field`s, keys, row checks and derivation once; the pandera schema, the
+Frictionless Table Schema, the SQL DDL, the CSV/Parquet dtypes, the data dictionary and both
+validation engines are generated from it through the rule registry (`jakdata.rules`). This
+module is pure Python so that `import jakdata` stays cheap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
 
 #: Field types. "date" is an ISO 8601 calendar date of reduced precision allowed
 #: (YYYY, YYYY-MM or YYYY-MM-DD), stored as text because sources often give only a year.
@@ -21,6 +23,9 @@ COMPARATORS = ("=", "~", "<", "<=", ">", ">=")
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+#: What a table is: curated dimension, hand-extracted study table, computed table, or errata ledger.
+TableKind = Literal["dimension", "extracted", "derived", "ledger"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,10 @@ class Field:
         return self.derived is not None
 
     @property
+    def is_text(self) -> bool:
+        return self.type in ("string", "date")
+
+    @property
     def full_pattern(self) -> str | None:
         """The pattern anchored at the very end (`$` also matches before a final newline)."""
         if self.pattern is None:
@@ -83,18 +92,20 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class RowCheck:
-    """A rule across columns of one row (or the whole table), run as a pandera check.
+    """A rule across columns of one row (or of the whole table), defined beside its table.
 
-    `function` is the name of a function in `jakdata.checks` that takes the frame and
-    returns a boolean Series, True where a row passes (missing inputs pass: nullability is
-    checked separately).
+    `test` takes the table's frame and returns a boolean Series aligned with it, True where a
+    row passes (missing inputs pass: nullability is a rule of its own). `id` is the stable
+    check id reports carry; `message` is a template filled with the row's values of `columns`
+    (`{ci_lower}`), saying what is wrong when the rule fails.
     """
 
-    name: str
-    function: str
+    id: str
+    test: Callable[[Any], Any]
     columns: tuple[str, ...]
-    description: str
-    scope: str = "row"  # "row": each row on its own; "table": needs the other rows (groups, totals)
+    title: str
+    message: str
+    scope: Literal["row", "table"] = "row"  # "table": needs the other rows (groups, totals)
 
 
 @dataclass(frozen=True)
@@ -106,19 +117,37 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """How a table's derived columns, or a whole derived table, are computed.
+
+    `compute(frame, inputs, root)` returns the frame with its derived columns filled in:
+    `frame` is the table's own curated rows (empty for a derived table), `inputs` the finished
+    frames of the tables named in `inputs`, `root` the package directory (for file hashes).
+    Validation recomputes it and compares; `recheck(got, expected)` adds problems a plain
+    comparison cannot see, returned as `Problem`s.
+    """
+
+    compute: Callable[..., Any]
+    inputs: tuple[str, ...] = ()
+    recheck: Callable[..., list] | None = None
+    check: str = "derived_value"  # the check id a differing value is reported under
+
+
+@dataclass(frozen=True)
 class Table:
-    """A published table: its fields, keys and checks, written once."""
+    """A published table: its fields, keys, checks and derivation, written once."""
 
     name: str
     title: str
     description: str
-    kind: str  # "dimension", "extracted", "derived" or "ledger"
+    kind: TableKind
     fields: tuple[Field, ...]
     primary_key: str
     foreign_keys: tuple[ForeignKey, ...] = ()
     unique_together: tuple[tuple[str, ...], ...] = ()
     checks: tuple[RowCheck, ...] = ()
     provenance: tuple[Provenance, ...] = field(default_factory=tuple)
+    derivation: Derivation | None = None
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -137,3 +166,6 @@ class Table:
     @property
     def curated_fields(self) -> list[Field]:
         return [f for f in self.fields if not f.is_derived]
+
+    def row_check(self, check_id: str) -> RowCheck | None:
+        return next((c for c in self.checks if c.id == check_id), None)

@@ -80,8 +80,9 @@ class CellError:
 
     index: int
     column: str
-    check: str
+    check: str  # "type" or "enum"
     value: object
+    type: str = ""
 
 
 def coerce(df: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[CellError]]:
@@ -162,7 +163,7 @@ def _coerce_column(s: pd.Series, field: Field) -> tuple[pd.Series, list[CellErro
             mapped = s.astype("object").map(lambda v: None if _missing(v) else _BOOL.get(str(v).strip().lower()))
             bad = s.notna() & mapped.isna()
             result = mapped.astype("boolean")
-    errors = [CellError(int(i), field.name, f"type:{kind}", s[i]) for i in s.index[bad.astype(bool)]]
+    errors = [CellError(int(i), field.name, "type", s[i], kind) for i in s.index[bad.astype(bool)]]
     return result.mask(bad.astype(bool)), errors
 
 

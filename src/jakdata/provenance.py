@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import text as tx
 from .fields import Field, Table
-from .report import Problem, spreadsheet_row
+from .report import Problem, problem, spreadsheet_row
 
 
 class Seeds:
@@ -189,16 +189,14 @@ def check(df: pd.DataFrame, table: Table, seeds: Seeds, require_known_sources: b
             if sid not in seeds:
                 if require_known_sources:
                     for i in members():
-                        problems.append(Problem(table.name, "quote_source_known",
-                                                f"{prov.source} names no seed of this package",
-                                                spreadsheet_row(i), _key(df, table, i), prov.source, str(sid)))
+                        problems.append(problem(table.name, "quote_source_known", spreadsheet_row(i),
+                                                _key(df, table, i), prov.source, sid, hint=""))
                 continue
             missing = seeds.missing_spans(sid, quote)
             if missing:
                 for i in members():
-                    problems.append(Problem(table.name, "quote_in_seed",
-                                            f"quote not found in seed {sid}: {tx.fold(missing[0])[:60]!r}",
-                                            spreadsheet_row(i), _key(df, table, i), prov.quote, str(quote)))
+                    problems.append(problem(table.name, "quote_in_seed", spreadsheet_row(i), _key(df, table, i),
+                                            prov.quote, quote, source=sid, span=tx.fold(missing[0])[:60]))
     # 2. extracted values are supported by their quote
     for f in table.fields:
         if f.evidence is None or f.is_derived or f.name not in df or f.evidence not in df:
@@ -218,7 +216,7 @@ def check(df: pd.DataFrame, table: Table, seeds: Seeds, require_known_sources: b
             ok, why = _value_ok(f, value, words, quote, percent)
             if not ok:
                 for i in members():
-                    problems.append(Problem(table.name, "value_in_quote", f"{f.name}: {why}",
-                                            spreadsheet_row(i), _key(df, table, i), f.name, str(value)))
+                    problems.append(problem(table.name, "value_in_quote", spreadsheet_row(i), _key(df, table, i),
+                                            f.name, value, why=why))
         grouped.forget(shared)
     return problems

@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass
 class Problem:
     """One thing wrong: where (table, row, key, column), which check, and the offending value.
 
-    `row` is the row number a spreadsheet shows for the CSV (the header is row 1, so the
-    first data row is row 2); it is None for problems about a whole table or file.
+    `check` is a stable id from `jakdata.checkids`. `row` is the row number a spreadsheet
+    shows for the CSV (the header is row 1, so the first data row is row 2); it is None for
+    problems about a whole table or file.
     """
 
     table: str
@@ -35,6 +36,15 @@ class Problem:
         return f"  {place}: [{self.check}] {self.message}{value}"
 
 
+def problem(table: str, check: str, row: int | None = None, key: str | None = None, column: str | None = None,
+            value: object = None, **params: object) -> Problem:
+    """A Problem of a fixed check id, its message filled from the id's template."""
+    from .checkids import message
+
+    shown = None if value is None else str(value)
+    return Problem(table, check, message(check, value=shown, column=column, **params), row, key, column, shown)
+
+
 def _short(value: str, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -49,8 +59,10 @@ def as_text(problems: list[Problem], checked: list[str]) -> str:
     if not problems:
         return f"valid: {len(checked)} table(s) checked ({', '.join(checked)})"
     out = [f"invalid: {len(problems)} problem(s) in {len({p.table for p in problems})} table(s)"]
-    for table in dict.fromkeys(p.table for p in problems):
-        mine = [p for p in problems if p.table == table]
+    by_table: dict[str, list[Problem]] = {}
+    for p in problems:  # one pass: linear in the number of problems
+        by_table.setdefault(p.table, []).append(p)
+    for table, mine in by_table.items():
         out.append(f"{table}: {len(mine)} problem(s)")
         out.extend(p.line() for p in mine)
     return "\n".join(out)

@@ -1,9 +1,11 @@
-"""Frictionless Table Schemas generated from the catalog (no frictionless import needed)."""
+"""Frictionless Table Schemas generated from the catalog through the rule registry."""
 
 from __future__ import annotations
 
 from .catalog import TABLES
 from .fields import Field, Table
+from .formats import FORMATS, get
+from .rules import frictionless_constraints
 
 #: Empty cells are missing in CSV; Parquet nulls, and NaN read back from Parquet floats, too.
 MISSING_VALUES = ["", "NaN", "nan"]
@@ -19,51 +21,39 @@ def field_descriptor(f: Field) -> dict:
         d["description"] += " (Stored as text so that a year or a year-month can stand alone.)"
     if f.unit:
         d["unit"] = f.unit
+    d["derived"] = f.is_derived
     if f.derived:
-        d["derived"] = True
         d["formula"] = f.derived
-    else:
-        d["derived"] = False
     if f.enum is not None:
-        d["categories"] = list(f.enum)
+        d["categories"] = list(f.enum)  # Frictionless does not enforce categories; constraints.enum it does
     if f.type == "boolean":
         d["trueValues"] = ["True", "true"]
         d["falseValues"] = ["False", "false"]
-    c: dict = {}
-    if f.required:
-        c["required"] = True
-    if f.unique:
-        c["unique"] = True
-    if f.enum is not None:
-        c["enum"] = list(f.enum)
-    if f.minimum is not None:
-        c["minimum"] = f.minimum
-    if f.maximum is not None:
-        c["maximum"] = f.maximum
-    if f.exclusive_minimum is not None:
-        c["exclusiveMinimum"] = f.exclusive_minimum
-    if f.pattern is not None:
-        c["pattern"] = f.pattern
-    if c:
-        d["constraints"] = c
+    constraints = frictionless_constraints(f)
+    if constraints:
+        d["constraints"] = constraints
     return d
-
-
-def resource_name(name: str, fmt: str) -> str:
-    """Resource name of a table's file: the table name for CSV, `<name>-parquet` for Parquet."""
-    return name if fmt == "csv" else f"{name}-parquet"
 
 
 def table_schema(name: str, fmt: str = "csv") -> dict:
     """The Table Schema of one published file; foreign keys point at files of the same format."""
     table: Table = TABLES[name]
-    return {
+    form = get(fmt)
+    schema = {
         "fields": [field_descriptor(f) for f in table.fields],
         "missingValues": MISSING_VALUES,
         "primaryKey": [table.primary_key],
-        "foreignKeys": [
-            {"fields": [fk.fields],
-             "reference": {"resource": resource_name(fk.reference, fmt), "fields": [fk.reference_fields]}}
-            for fk in table.foreign_keys
-        ],
     }
+    if table.unique_together:
+        schema["uniqueKeys"] = [list(group) for group in table.unique_together]
+    schema["foreignKeys"] = [
+        {"fields": [fk.fields],
+         "reference": {"resource": form.resource_name(fk.reference), "fields": [fk.reference_fields]}}
+        for fk in table.foreign_keys
+    ]
+    return schema
+
+
+def resource_name(name: str, fmt: str) -> str:
+    """Resource name of a table's file (kept for callers that know only the format's name)."""
+    return FORMATS[fmt].resource_name(name)

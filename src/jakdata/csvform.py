@@ -1,0 +1,93 @@
+"""The one CSV-form scanner: a streaming pass that checks a file is a readable CSV of one width.
+
+Small files and large ones (validated in chunks) both go through `scan`, so the same defect
+is reported the same way whatever the file's size: rows are numbered as a spreadsheet
+numbers them (the header is row 1) and each also names the physical line it starts on,
+which differs once a quoted cell spans several lines.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .fields import Table
+from .report import Problem, problem
+
+OTHER_DELIMITERS = (";", "\t", "|")
+
+
+@dataclass
+class Form:
+    """What the scan learnt: the header, whether it had a BOM or CR line ends, the data rows."""
+
+    header: list[str]
+    rows: int = 0
+    bom: bool = False
+    cr_endings: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Lines:
+    """Physical lines of a text stream, counted, with quote parity tracked to spot CR line ends."""
+
+    def __init__(self, stream, path: Path):
+        self._stream, self._path = stream, path
+        self.count = 0
+        self.inside_quotes = False
+        self.cr_endings = False
+
+    def __iter__(self):
+        for line in self._stream:
+            self.count += 1
+            if "\x00" in line:
+                raise InputError(f"{self._path}: contains NUL bytes; not a text CSV file")
+            self.inside_quotes ^= line.count('"') % 2 == 1
+            if not self.inside_quotes and line.endswith("\r") or (not self.inside_quotes and line.endswith("\r\n")):
+                self.cr_endings = True
+            yield line
+
+
+def scan(stream, path: Path, table: Table) -> Form:
+    """Check the form of the CSV text in `stream` (opened with newline=""); raise InputError if unreadable."""
+    lines = _Lines(stream, path)
+    try:
+        reader = csv.reader(lines, strict=True)
+        header = next(reader, None)
+        if header is None or not any(h.strip() for h in header):
+            raise InputError(f"{path}: the file is empty (a CSV needs a header row)")
+        form = Form(header=header)
+        if header[0].startswith("\ufeff"):
+            form.bom = True
+            header[0] = header[0][1:]
+        width = len(header)
+        if width == 1 and len(table.fields) > 1 and any(d in header[0] for d in OTHER_DELIMITERS):
+            raise InputError(f"{path}: the header is a single column split by another character; jakdata CSVs "
+                             "are comma-separated (wrong delimiter)")
+        if len(set(header)) != len(header):
+            dupes = sorted({h for h in header if header.count(h) > 1})
+            raise InputError(f"{path}: duplicate column name(s) in the header: {', '.join(dupes)}")
+        start = lines.count + 1  # physical line the next record starts on
+        for record, row in enumerate(reader, start=2):
+            if len(row) != width:
+                raise InputError(f"{path}: row {record} (line {start}) has {len(row)} field(s) but the header "
+                                 f"has {width}; the CSV is malformed (ragged rows or a wrong delimiter)")
+            form.rows += 1
+            start = lines.count + 1
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8 (near line {lines.count + 1}: {exc.reason})") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV (line {lines.count}: {exc})") from None
+    form.cr_endings = lines.cr_endings
+    if form.bom:
+        form.problems.append(problem(table.name, "csv_encoding", value="BOM"))
+    if form.cr_endings:
+        form.problems.append(problem(table.name, "csv_line_endings"))
+    return form
+
+
+def scan_file(path: Path, table: Table) -> Form:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return scan(fh, path, table)

@@ -1,0 +1,253 @@
+"""Validation of a whole published package: descriptor, files, every table, and the tables together."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .catalog import SOURCES_TABLE, TABLES
+from .crosstable import cross_table_problems
+from .errors import InputError
+from .formats import FORMATS, Format, from_resource_name
+from .frames import cell_problems, column_problems, same, validate_frame
+from .io import coerce, dtype as field_dtype
+from .provenance import Seeds
+from .reading import read_raw
+from .report import Problem, problem, spreadsheet_row
+from .tableschema import table_schema
+
+
+def load_descriptor(path: Path) -> tuple[Path, dict]:
+    path = Path(path)
+    if "\x00" in str(path):
+        raise InputError(f"{str(path)!r}: not a usable file name (it contains a NUL character)")
+    if _is_dir(path):
+        path = path / "datapackage.json"
+    if not _is_file(path):
+        raise InputError(f"{path}: no such file (expected a datapackage.json or its directory)")
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: malformed JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be a Data Package descriptor") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise InputError(f"{path}: not a Data Package descriptor (no 'resources' list)")
+    return path.parent, descriptor
+
+
+def _is_file(path: Path) -> bool:
+    """`Path.is_file`, False for a name the system refuses (too long, a NUL character)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def safe_path(root: Path, rel: object, resource: str) -> tuple[Path | None, Problem | None]:
+    def bad(reason: str) -> tuple[None, Problem]:
+        return None, problem(resource, "resource_path", value=rel if isinstance(rel, str) else str(rel), reason=reason)
+
+    if not isinstance(rel, str) or not rel:
+        return bad("resource has no single relative path")
+    if "\x00" in rel:
+        return None, problem(resource, "resource_path", value=repr(rel), reason="resource path contains a NUL character")
+    if rel.startswith(("/", "\\")) or (len(rel) > 1 and rel[1] == ":") or "://" in rel:
+        return bad("resource path must be relative to the package")
+    if ".." in Path(rel).parts:
+        return bad("resource path must not contain '..'")
+    full = root / rel
+    try:
+        if not full.resolve().is_relative_to(root.resolve()):
+            return bad("resource path leads outside the package (through a link)")
+    except OSError:
+        return bad("resource path cannot be resolved")
+    return full, None
+
+
+def _readable_seeds(sources: pd.DataFrame, root: Path) -> pd.DataFrame:
+    """The sources rows whose seed_file is a file inside the package (never '../../etc/passwd')."""
+    def inside(rel: object) -> bool:
+        full, bad = safe_path(root, rel, SOURCES_TABLE)
+        return bad is None and full is not None and _is_file(full)
+
+    return sources[[inside(rel) for rel in sources["seed_file"].astype("object")]]
+
+
+def _file_integrity(full: Path, resource: dict, name: str, fmt: Format) -> list[Problem]:
+    data = full.read_bytes()
+    out = []
+    if ("bytes" in resource or fmt.declares_bytes) and resource.get("bytes") != len(data):
+        out.append(problem(name, "resource_bytes", actual=len(data), declared=resource.get("bytes")))
+    digest = hashlib.sha256(data).hexdigest()
+    declared = str(resource.get("hash", ""))
+    if declared.removeprefix("sha256:") != digest:
+        out.append(problem(name, "resource_hash", actual=digest, declared=declared))
+    return out
+
+
+def _resources(root: Path, descriptor: dict) -> tuple[dict[str, tuple[str, Format, Path]], list[Problem]]:
+    """The descriptor's usable table resources by name, and the problems of the rest."""
+    problems: list[Problem] = []
+    found: dict[str, tuple[str, Format, Path]] = {}
+    for res in descriptor["resources"]:
+        if not isinstance(res, dict):
+            problems.append(problem("datapackage", "resource", value=str(res)[:60]))
+            continue
+        rname = str(res.get("name", ""))
+        table_name, fmt = from_resource_name(rname)
+        if table_name not in TABLES:
+            problems.append(problem(rname or "datapackage", "resource_unknown", value=rname))
+            continue
+        full, bad = safe_path(root, res.get("path"), rname)
+        if bad:
+            problems.append(bad)
+            continue
+        if not _is_file(full):
+            problems.append(problem(rname, "resource_missing", value=str(res.get("path")),
+                                    reason="the file the descriptor names does not exist"))
+            continue
+        if full.suffix != fmt.suffix:
+            problems.append(problem(rname, "resource_format", value=full.name, suffix=fmt.suffix))
+            continue
+        problems += _file_integrity(full, res, rname, fmt)
+        if res.get("schema") != table_schema(table_name, fmt.name):
+            problems.append(problem(rname, "resource_schema"))
+        found[rname] = (table_name, fmt, full)
+    for table_name in TABLES:
+        for fmt in FORMATS.values():
+            rname = fmt.resource_name(table_name)
+            if rname not in found and not any(p.table == rname for p in problems):
+                problems.append(problem(rname, "resource_missing",
+                                        reason="the descriptor lists no resource for this table file"))
+    return found, problems
+
+
+def _seeds(found: dict, root: Path) -> Seeds:
+    canonical = next(f for f in FORMATS.values() if f.canonical).resource_name(SOURCES_TABLE)
+    if canonical not in found:
+        return Seeds({})
+    try:
+        raw, _, _ = read_raw(found[canonical][2], TABLES[SOURCES_TABLE])
+    except InputError:
+        return Seeds({})
+    frame, _ = coerce(raw, TABLES[SOURCES_TABLE])
+    if not {"source_id", "seed_file"} <= set(frame.columns):
+        return Seeds({})
+    return Seeds.from_sources(_readable_seeds(frame, root), root)
+
+
+def validate_package(path: Path | str) -> tuple[list[Problem], list[str]]:
+    """Validate a published package directory: every check the spec lists."""
+    root, descriptor = load_descriptor(Path(path))
+    found, problems = _resources(root, descriptor)
+    seeds = _seeds(found, root)
+    canonical: dict[str, pd.DataFrame] = {}
+    others: list[tuple[str, pd.DataFrame, pd.DataFrame, str]] = []
+    checked: list[str] = []
+    for rname, (table_name, fmt, full) in found.items():
+        table = TABLES[table_name]
+        try:
+            raw, _read_as, form = read_raw(full, table)
+        except InputError as exc:
+            problems.append(problem(rname, "file_unreadable", reason=str(exc)))
+            continue
+        problems += [Problem(rname, p.check, p.message, value=p.value) for p in form]
+        if fmt.canonical:
+            found_problems, typed = validate_frame(raw, table, seeds, root=root)
+            problems += found_problems
+            canonical[table_name] = typed
+            checked.append(table_name)
+        else:
+            problems += [Problem(rname, p.check, p.message, p.row, p.key, p.column, p.value)
+                         for p in column_problems(raw, table)]
+            typed, errors = coerce(raw, table)
+            problems += [Problem(rname, p.check, p.message, p.row, p.key, p.column, p.value)
+                         for p in cell_problems(errors, typed, table)]
+            others.append((table_name, raw, typed, rname))
+    for table_name, raw, typed, rname in others:
+        if table_name in canonical:
+            problems += formats_agree(canonical[table_name], raw, TABLES[table_name], typed, rname)
+    problems += cross_table_problems(canonical, root)
+    problems += _descriptor_problems(descriptor, canonical, root)
+    return problems, checked
+
+
+def _descriptor_problems(descriptor: dict, frames: dict[str, pd.DataFrame], root: Path) -> list[Problem]:
+    """Frictionless validation of the descriptor, unless it is exactly what `jakdata build` makes.
+
+    A descriptor identical to the one the build generates from these very files has the
+    form that the test suite and CI validate with Frictionless; only a descriptor that differs
+    needs Frictionless's (slow to import) metadata validation.
+    """
+    if set(frames) == set(TABLES):
+        from .descriptor import descriptor as generated
+
+        try:
+            if generated(frames, root) == descriptor:
+                return []
+        except (OSError, KeyError, AttributeError, TypeError, ValueError):
+            pass
+    return frictionless_problems(descriptor)
+
+
+def formats_agree(canonical: pd.DataFrame, other_raw: pd.DataFrame, table, other_typed: pd.DataFrame,
+                  rname: str) -> list[Problem]:
+    """The canonical (CSV) and another format's copy hold the same columns, dtypes and values."""
+    name = table.name
+    out: list[Problem] = []
+    wanted = {f.name: f for f in table.fields}
+    for col in other_raw.columns:
+        if col in wanted and _dtype_differs(other_raw[col].dtype, field_dtype(wanted[col])):
+            got, want = other_raw[col].dtype, field_dtype(wanted[col])
+            shown = f"category {list(got.categories)}" if isinstance(got, pd.CategoricalDtype) else str(got)
+            out.append(problem(rname, "parquet_dtype", column=col, value=shown, expected=want))
+    if list(other_typed.columns) != list(canonical.columns):
+        return out + [problem(name, "formats_agree", reason=f"{rname} has other columns than the CSV",
+                              value=f"{list(canonical.columns)} vs {list(other_typed.columns)}")]
+    if len(other_typed) != len(canonical):
+        return out + [problem(name, "formats_agree", reason=f"{rname} has another number of rows than the CSV",
+                              value=f"{len(canonical)} vs {len(other_typed)}")]
+    a, b = canonical.reset_index(drop=True), other_typed.reset_index(drop=True)
+    for col in a.columns:
+        if a[col].equals(b[col]):
+            continue  # identical columns need no cell-by-cell comparison
+        for i in range(len(a)):
+            if not same(a[col].iat[i], b[col].iat[i]):
+                key = a[table.primary_key].iat[i] if table.primary_key in a else None
+                out.append(problem(name, "formats_agree", spreadsheet_row(i), None if key is None or pd.isna(key)
+                                   else str(key), col, f"{a[col].iat[i]!s} vs {b[col].iat[i]!s}",
+                                   reason=f"the CSV and {rname} values differ"))
+    return out
+
+
+def _dtype_differs(got, want) -> bool:
+    """Whether a column's dtype is not the schema's; a categorical's categories count too."""
+    if isinstance(want, pd.CategoricalDtype):
+        return not isinstance(got, pd.CategoricalDtype) or list(got.categories) != list(want.categories) \
+            or got.ordered != want.ordered
+    return str(got) != str(want)
+
+
+def frictionless_problems(descriptor: dict) -> list[Problem]:
+    """The descriptor itself must be a valid Frictionless Data Package."""
+    from frictionless import FrictionlessException, Package
+
+    try:
+        errors = list(Package.metadata_validate(descriptor))
+    except FrictionlessException as exc:
+        error = getattr(exc, "error", None)
+        return [problem("datapackage", "frictionless", reason=getattr(error, "message", None) or str(exc))]
+    return [problem("datapackage", "frictionless", reason=getattr(e, "message", str(e))) for e in errors]
