@@ -1,7 +1,8 @@
 """The performance benchmark runs end to end on tiny sizes and prints every figure.
 
 This is the CI smoke run: it checks that `benchmarks/run.py` works, not the targets (those are
-measured by hand with the full run; see the README's Performance section).
+measured by hand with the full run; see the README's Performance section). It takes ~20 s, so
+the default test run skips it; `.ci/run` runs it once with `-m benchmark`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,6 +29,7 @@ FIGURES = (
 )
 
 
+@pytest.mark.benchmark
 def test_benchmark_smoke_run_prints_every_figure(tmp_path):
     proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--smoke", "--no-fail"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=600)

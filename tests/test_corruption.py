@@ -28,14 +28,11 @@ from typing import Callable
 import pandas as pd
 import pytest
 
+from jakdata.catalog import TABLES
+
 REPO = Path(__file__).resolve().parents[1]
 
-PRIMARY_KEYS = {
-    "sources": "source_id", "studies": "study_id", "drugs": "drug_id", "jump_predictors": "predictor_id",
-    "switching_cohort_counts": "count_id", "switching_failure_rates": "subgroup",
-    "nct03558607_eligibility": "criterion_id", "nct03558607_background": "figure_id",
-    "ponatinib_figures": "figure_id", "molecular_predictors": "predictor_id", "source_issues": "issue_id",
-}
+PRIMARY_KEYS = {name: table.primary_key for name, table in TABLES.items()}
 JP, SC, SR = "jump_predictors", "switching_cohort_counts", "switching_failure_rates"
 DATE_CHECK = "pattern"
 

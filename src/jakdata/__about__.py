@@ -1,9 +1,9 @@
 """Package metadata: one version for the Python package and datapackage.json."""
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
 
 #: Date of this release; datapackage.json's `created` uses it so that builds are reproducible.
-RELEASE_DATE = "2026-11-22"
+RELEASE_DATE = "2026-12-02"
 
 TITLE = "jakdata: hand-extracted clinical study data on JAK and related kinase inhibitors"
 

@@ -8,10 +8,10 @@ from .__about__ import CITATION
 def citation_text(name: str | None = None) -> str:
     """The package citation, followed by the sources of one table (or of the whole package)."""
     from .load import load
-    from .catalog import get_table as table_spec
+    from .catalog import SOURCES_TABLE, get_table as table_spec
 
     lines = ["Please cite jakdata as:", f"  {CITATION}", ""]
-    sources = load("sources", "csv")
+    sources = load(SOURCES_TABLE, "csv")
     if name is not None:
         table = table_spec(name)
         if "source_id" in table.field_names:

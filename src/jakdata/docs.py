@@ -81,7 +81,7 @@ def check_id_list() -> str:
     from .checkids import all_checks
 
     lines = ["| check id | group | what it guards |", "|---|---|---|"]
-    lines += [f"| `{c.id}` | {c.group} | {_cell(c.title)} |" for c in all_checks().values()]
+    lines += [f"| `{c.id}` | {c.group} | {_cell(c.title)} |" for c in all_checks(TABLES).values()]
     return "\n".join(lines) + "\n"
 
 

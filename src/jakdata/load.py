@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .__about__ import CITATION, __version__
-from .catalog import TABLES, get_table
+from .catalog import SOURCES_TABLE, TABLES, get_table
 from .formats import DEFAULT_FORMAT, FormatName, get as get_format
 from .paths import package_root
 
@@ -143,7 +143,7 @@ def describe(name: str) -> dict[str, Any]:
     try:
         ids = set(load(name, "csv")["source_id"].dropna().astype(str)) if "source_id" in table.field_names else set()
         if ids:
-            src = load("sources", "csv")
+            src = load(SOURCES_TABLE, "csv")
             src = src[src["source_id"].isin(ids)]
             sources = [{"source_id": r.source_id, "title": r.title, "seed_file": r.seed_file}
                        for r in src.itertuples(index=False)]
