@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 PRIMARY_KEYS = {name: table.primary_key for name, table in TABLES.items()}
 JP, SC, SR = "jump_predictors", "switching_cohort_counts", "switching_failure_rates"
+QL = "quote_locations"  # derived from every quote: a changed key, quote or source reaches it
 DATE_CHECK = "pattern"
 
 
@@ -384,17 +385,17 @@ PACKAGE_CASES = [
          Expect(SR, "derived_value", "wilson_lower_pct", "tofacitinib")),
     # keys
     case("duplicate_primary_key", cells("ponatinib_figures", "P03", figure_id="P02"),
-         Expect("ponatinib_figures", "unique", "figure_id", "P03", key="P02"), reach=["source_issues"]),
+         Expect("ponatinib_figures", "unique", "figure_id", "P03", key="P02"), reach=["source_issues", QL]),
     case("dangling_study_id", cells(JP, "ipss_risk", study_id="jump_study"),
          Expect(JP, "foreign_key", "study_id", "ipss_risk")),
     case("dangling_drug", cells(SC, "C02", drug="baricitinibb"),
          Expect(SC, "foreign_key", "drug", "C02"), reach=[SR]),
     case("dangling_source_id", cells("molecular_predictors", "M01", source_id="benchchem_2026"),
          Expect("molecular_predictors", "foreign_key", "source_id", "M01"),
-         Expect("molecular_predictors", "quote_source_known", "source_id", "M01")),
+         Expect("molecular_predictors", "quote_source_known", "source_id", "M01"), reach=[QL]),
     case("blank_required_key", cells("drugs", "filgotinib", drug_id=""),
          Expect("drugs", "required", "drug_id", "filgotinib", key=None),
-         Expect(SC, "foreign_key", "drug", "C04"), reach=[SR]),
+         Expect(SC, "foreign_key", "drug", "C04"), reach=[SR, QL]),
     # cells
     case("unknown_controlled_value", cells("studies", "jump", phase="IV"), Expect("studies", "enum", "phase", "jump")),
     case("text_in_number_column", cells(JP, "treatment_line", adjusted_or="abc"),
@@ -406,7 +407,7 @@ PACKAGE_CASES = [
     # provenance
     case("quote_not_in_seed",
          cells("ponatinib_figures", "P05", quote="enrolled 81 people with resistant blood cancers"),
-         Expect("ponatinib_figures", "quote_in_seed", "quote", "P05")),
+         Expect("ponatinib_figures", "quote_in_seed", "quote", "P05"), reach=[QL]),
     case("number_not_in_quote", cells("ponatinib_figures", "P02", value="600"),
          Expect("ponatinib_figures", "value_in_quote", "value", "P02")),
     case("date_disagrees_with_words", cells("studies", "nct03558607", end_date="2024-09-30"),
@@ -416,7 +417,7 @@ PACKAGE_CASES = [
          Expect("sources", "pattern", "seed_file", "benchchem_2025"),
          Expect("sources", "seed_missing", "seed_file", "benchchem_2025"),
          Expect(JP, "quote_source_known", "source_id", "ipss_risk"),  # never checked against the outside file
-         reach=["studies", "drugs", "molecular_predictors", "source_issues"]),
+         reach=["studies", "drugs", "molecular_predictors", "source_issues", QL]),
     # derived columns
     case("derived_log_or_edited", cells(JP, "ipss_risk", log_or="-0.43"),
          Expect(JP, "derived_value", "log_or", "ipss_risk")),

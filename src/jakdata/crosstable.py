@@ -102,6 +102,10 @@ def _table_agrees(got: pd.DataFrame, expected: pd.DataFrame, name: str, check: s
     key = table.primary_key
     if key not in got:
         return []
+    if expected[key].duplicated().any():  # duplicate keys in an input, which its own checks report
+        return [Problem(name, check, f"the table cannot be recomputed row by row: its inputs "
+                        f"({', '.join(table.derivation.inputs)}) give some {key} more than once (see their problems)",
+                        column=key)]
     exp = expected.set_index(key)
     out = []
     for i, k in enumerate(got[key]):

@@ -143,3 +143,47 @@ def date_supported(iso: str, text: str) -> bool:
     if len(parts) == 3 and Decimal(int(parts[2])) not in nums:
         return False
     return True
+
+
+def folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` and, for each of its characters, the offset in `text` it comes from.
+
+    Each raw character is normalised on its own (NFKC may widen one character into several,
+    all mapped to it); a run of white space becomes one space mapped to the run's first
+    character; leading and trailing white space is dropped, as `fold` drops it.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    pending_space = None
+    for i, ch in enumerate(text):
+        norm = unicodedata.normalize("NFKC", ch)
+        if not norm or norm.isspace():
+            if pending_space is None and out:
+                pending_space = i
+            continue
+        if pending_space is not None:
+            out.append(" ")
+            where.append(pending_space)
+            pending_space = None
+        for c in norm:
+            out.append(" " if c.isspace() else c)
+            where.append(i)
+    return "".join(out), where
+
+
+def locate(seed: str, span: str) -> list[tuple[int, int]]:
+    """Every (start, end) in `seed` whose folded text is the folded `span`, as raw character offsets."""
+    folded, where = _folded_seed(seed)
+    needle = fold(span)
+    found = []
+    at = folded.find(needle) if needle else -1
+    while at >= 0:
+        end_char = at + len(needle) - 1
+        found.append((where[at], where[end_char] + 1))
+        at = folded.find(needle, at + 1)
+    return found
+
+
+@lru_cache(maxsize=16)
+def _folded_seed(seed: str) -> tuple[str, list[int]]:
+    return folded_with_offsets(seed)

@@ -10,6 +10,7 @@ do not collide with the fixed check ids.
 
 from __future__ import annotations
 
+import dataclasses
 import pkgutil
 from importlib import import_module
 
@@ -70,6 +71,10 @@ def check_catalog(tables: tuple[Table, ...]) -> dict[str, Table]:
         for p in t.provenance:
             need(p.quote, "provenance")
             need(p.source, "provenance")
+        if t.derivation is not None and t.derivation.inputs == ("*",):
+            # "every earlier table that quotes": resolved here, where the earlier tables are known
+            quoting = tuple(n for n, e in seen.items() if e.provenance)
+            t = dataclasses.replace(t, derivation=dataclasses.replace(t.derivation, inputs=quoting))
         if t.derivation is not None:
             for name in t.derivation.inputs:
                 if name not in seen:
