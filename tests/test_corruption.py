@@ -395,7 +395,7 @@ PACKAGE_CASES = [
          Expect("molecular_predictors", "quote_source_known", "source_id", "M01"), reach=[QL]),
     case("blank_required_key", cells("drugs", "filgotinib", drug_id=""),
          Expect("drugs", "required", "drug_id", "filgotinib", key=None),
-         Expect(SC, "foreign_key", "drug", "C04"), reach=[SR, QL]),
+         Expect(SC, "foreign_key", "drug", "C04"), reach=[SR, QL, "source_issues"]),
     # cells
     case("unknown_controlled_value", cells("studies", "jump", phase="IV"), Expect("studies", "enum", "phase", "jump")),
     case("text_in_number_column", cells(JP, "treatment_line", adjusted_or="abc"),
