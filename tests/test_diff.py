@@ -245,7 +245,8 @@ def test_primary_key_changed_is_major_rows_matched_on_the_new_key(base, new):
     with Descriptor(new) as d:
         d.resource("source_issues")["schema"]["primaryKey"] = ["issue_id", "source_id"]
     doc = report(base, new)
-    assert changes(doc) == [("major", "primary-key", "source_issues", "primary key (issue_id) → (issue_id, source_id)")]
+    assert changes(doc) == [("major", "primary-key", "source_issues",
+                             "primary key (issue_id) → (issue_id, source_id)")]
     table = doc["tables"]["source_issues"]
     assert table["note"] == "rows matched on (issue_id, source_id), as the primary key changed"
     assert (table["rows_added"], table["rows_removed"], table["rows_changed"]) == (0, 0, 0)
@@ -262,14 +263,30 @@ def test_renamed_column_is_a_flagged_guess(base, new):
     with Descriptor(new) as d:
         d.field("drugs", "note")["name"] = "curator_note"
     doc = report(base, new)
-    assert changes(doc) == [("major", "field-renamed", "drugs", "field renamed (a guess from its values): note → curator_note")]
+    assert changes(doc) == [("major", "field-renamed", "drugs",
+                             "field renamed (a guess): note → curator_note")]
     assert doc["changes"][0]["guess"] is True and doc["tables"]["drugs"]["changed"] == []
 
 
 def test_type_changed_is_major_and_equal_values_stay_equal(base, new):
     with Descriptor(new) as d:
         d.field("studies", "enrolment")["type"] = "number"
-    assert changes(report(base, new)) == [("major", "field-type", "studies", 'field enrolment: type "integer" → "number"')]
+    assert changes(report(base, new)) == [("major", "field-type", "studies",
+                                           'field enrolment: type "integer" → "number"')]
+
+
+def test_without_a_primary_key_rows_are_matched_whole(base, new, tmp_path):
+    old = Path(shutil.copytree(base, tmp_path / "old"))
+    for pkg in (old, new):
+        with Descriptor(pkg) as d:
+            del d.resource("drugs")["schema"]["primaryKey"]
+    set_cell(new, "drugs", "imatinib", "brand_name", "Glivec")
+    doc = report(old, new)
+    assert changes(doc) == [("major", "rows-removed", "drugs", "1 row removed"),
+                            ("minor", "rows-added", "drugs", "1 row added")]
+    table = doc["tables"]["drugs"]
+    assert table["note"] == "neither side declares a primary key: rows matched on the values of every common column"
+    assert [r["row"]["brand_name"] for r in table["removed"] + table["added"]] == ["Gleevec", "Glivec"]
 
 
 def test_check_version_fails_until_the_bump_is_big_enough(base, new):
@@ -339,13 +356,15 @@ def test_bad_cells_and_files_exit_2(base, new, tmp_path):
     assert run("diff", str(base), str(missing)) == (
         2, "", f"jakdata: error: {missing}: no such file or directory (give a datapackage.json, its directory, "
                "`installed` or git:REV)\n")
-    assert run("diff", str(base), str(base), "--max-rows", "-1") == (2, "", "jakdata: error: --max-rows must be 0 or more\n")
+    assert run("diff", str(base), str(base), "--max-rows", "-1") == (
+        2, "", "jakdata: error: --max-rows must be 0 or more\n")
 
 
 def test_duplicate_primary_key_exits_2(base, new):
     edit_rows(new, "drugs", lambda rows: rows.append(list(rows[1])))
     assert run("diff", str(base), str(new)) == (
-        2, "", f"jakdata: error: {new}: table drugs: primary key (drug_id) value (ruxolitinib) is on more than one row\n")
+        2, "", f"jakdata: error: {new}: table drugs: primary key (drug_id) value (ruxolitinib) is on more than "
+               "one row\n")
 
 
 def test_unreadable_version_with_check_version_exits_2(base, new):
@@ -408,7 +427,8 @@ def test_git_errors_exit_2(git_repo, tmp_path, monkeypatch):
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    assert run("diff", "git:HEAD", str(git_repo))[2] == f"jakdata: error: git:HEAD: {elsewhere} is not inside a git repository\n"
+    assert run("diff", "git:HEAD", str(git_repo))[2] == (
+        f"jakdata: error: git:HEAD: {elsewhere} is not inside a git repository\n")
 
 
 def test_console_entry_point_git_head(git_repo):

@@ -294,8 +294,8 @@ def _renames(old: Table, new: Table, removed: list[str], added: list[str], pairs
 
 def _rows_by_content(old: Table, new: Table, common: list[str], result: TableRows) -> None:
     """Without a usable key: rows compared as multisets of their common columns' values."""
-    io, jn = [old.names.index(c) for c in common], [new.names.index(c) for c in common]
-    count_o = Counter(tuple([canonical(r[i]) for i in io]) for r in old.rows)
+    jo, jn = [old.names.index(c) for c in common], [new.names.index(c) for c in common]
+    count_o = Counter(tuple([canonical(r[i]) for i in jo]) for r in old.rows)
     count_n = Counter(tuple([canonical(r[j]) for j in jn]) for r in new.rows)
     for r in new.rows:
         k = tuple([canonical(r[j]) for j in jn])
@@ -303,7 +303,7 @@ def _rows_by_content(old: Table, new: Table, common: list[str], result: TableRow
             count_n[k] -= 1
             result.added.append(({}, dict(zip(new.names, r))))
     for r in old.rows:
-        k = tuple([canonical(r[i]) for i in io])
+        k = tuple([canonical(r[i]) for i in jo])
         if count_o[k] > count_n.get(k, 0):
             count_o[k] -= 1
             result.removed.append(({}, dict(zip(old.names, r))))
@@ -322,11 +322,13 @@ def compare_tables(old: Table, new: Table) -> tuple[list[Change], TableRows]:
 
     changes = _schema_changes(name, old.schema, new.schema)
     for r, a in renamed.items():
-        changes.append(Change(MAJOR, "field-renamed", f"field renamed (a guess from its values): {r} → {a}",
+        changes.append(Change(MAJOR, "field-renamed", f"field renamed (a guess): {r} → {a}",
                               name, a, r, a, guess=True))
     changes += [Change(MAJOR, "field-removed", f"field removed: {r}", name, r) for r in removed if r not in renamed]
-    changes += [Change(MAJOR, "field-added", f"field added: {a} ({new.fields[new.names.index(a)].get('type', 'string')})",
-                       name, a) for a in added if a not in renamed.values()]
+    for a in added:
+        if a not in renamed.values():
+            kind = new.fields[new.names.index(a)].get("type", "string")
+            changes.append(Change(MAJOR, "field-added", f"field added: {a} ({kind})", name, a))
     # (old name, new name) of every field on both sides, renamed ones included
     common = [(f, f) for f in old.names if f in new_set] + list(renamed.items())
     for fo, fn in common:

@@ -13,6 +13,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .diff_sides import DiffError, Side, member_path
 
@@ -34,7 +35,7 @@ class Table:
     key: list[str]
     rows: list[tuple]
 
-    @property
+    @cached_property
     def names(self) -> list[str]:
         return [f["name"] for f in self.fields]
 
