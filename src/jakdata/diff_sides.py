@@ -59,6 +59,8 @@ def _parse_descriptor(data: bytes, label: str, name: str = DESCRIPTOR) -> dict:
     except json.JSONDecodeError as exc:
         raise DiffError(f"{label}: {name} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                         f"column {exc.colno}") from None
+    except RecursionError:
+        raise DiffError(f"{label}: {name} is nested too deeply to read") from None
     if not isinstance(descriptor, dict):
         raise DiffError(f"{label}: {name} is not a JSON object")
     resources = descriptor.get("resources", [])

@@ -140,10 +140,9 @@ def _text(data: bytes, encoding: str, where: str) -> str:
         codecs.lookup(encoding)
     except LookupError:
         raise DiffError(f"{where}: unknown encoding {encoding!r}") from None
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        encoding = "utf-8-sig"  # a BOM is not part of the header
+    codec = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding  # a BOM is not a header cell
     try:
-        return data.decode(encoding)
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
         raise DiffError(f"{where}: not valid {encoding} ({exc.reason} at byte {exc.start})") from None
 
