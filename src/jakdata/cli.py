@@ -47,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, required=True, help="directory to write into")
     c = sub.add_parser("cite", help="how to cite jakdata and the sources of a table")
     c.add_argument("name", nargs="?")
+    df = sub.add_parser("diff", help="what changed between two versions of the package, and the version bump "
+                        "it needs (exit 0 even when something changed, unless --check-version or --exit-code)")
+    df.add_argument("old", help="datapackage.json or its directory, `installed`, or git:REV")
+    df.add_argument("new", help="the same kinds of side as OLD")
+    df.add_argument("--format", choices=("text", "json", "markdown"), default="text", dest="output")
+    df.add_argument("--check-version", action="store_true",
+                    help="exit 1 when NEW's version is smaller than the change requires")
+    df.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
+    df.add_argument("--max-rows", type=int, default=None, metavar="N",
+                    help="list at most N added, removed and changed rows per table (counts stay complete)")
     return p
 
 
@@ -172,8 +182,24 @@ def _cmd_cite(args) -> int:
     return EXIT_OK
 
 
+def _cmd_diff(args) -> int:
+    from .diff import DiffError, command
+
+    try:
+        text, status, error = command(args.old, args.new, args.output, args.check_version, args.exit_code,
+                                      args.max_rows)
+    except DiffError as exc:
+        print(f"jakdata: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(text)
+    if error:
+        print(f"jakdata: error: {error}", file=sys.stderr)
+    return status
+
+
 COMMANDS = {"list": _cmd_list, "show": _cmd_show, "describe": _cmd_describe, "validate": _cmd_validate,
-            "build": _cmd_build, "export": _cmd_export, "cite": _cmd_cite}
+            "build": _cmd_build, "export": _cmd_export, "cite": _cmd_cite,
+            "diff": _cmd_diff}
 
 
 def main(argv: list[str] | None = None) -> int:
