@@ -370,6 +370,17 @@ def test_a_broken_package_is_an_input_error(tmp_path):
     assert not (tmp_path / "web" / "index.html").exists()
 
 
+def test_pages_example_runs_the_readme_commands():
+    import yaml
+
+    workflow = yaml.safe_load((REPO / "docs" / "examples" / "pages.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    assert [s["run"] for s in steps if "run" in s] == ['pip install ".[site]"', "jakdata site --out _site"]
+    assert steps[-1]["with"]["path"] == "_site"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert 'pip install ".[site]"' in readme and "jakdata site --out _site" in readme
+
+
 def test_quote_anchor_format():
     from jakdata.site.quotes import Location
 
