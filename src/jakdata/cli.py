@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write the tables as CSV, Parquet or one SQLite database")
     e.add_argument("--format", choices=(*FORMATS, "sqlite"), required=True)
     e.add_argument("--out", type=Path, required=True, help="directory to write into")
+    w = sub.add_parser("site", help="write a static website: every value one click from its quote")
+    w.add_argument("--out", type=Path, required=True, help="directory to write into")
     c = sub.add_parser("cite", help="how to cite jakdata and the sources of a table")
     c.add_argument("name", nargs="?")
     df = sub.add_parser("diff", help="what changed between two versions of the package, and the version bump "
@@ -175,6 +177,14 @@ def _cmd_export(args) -> int:
     return EXIT_OK
 
 
+def _cmd_site(args) -> int:
+    from .site import build_site
+
+    written = build_site(args.out)
+    print(f"site: {args.out / 'index.html'} ({len(written)} files; open it in a browser)")
+    return EXIT_OK
+
+
 def _cmd_cite(args) -> int:
     from .cite import citation_text
 
@@ -199,7 +209,7 @@ def _cmd_diff(args) -> int:
 
 COMMANDS = {"list": _cmd_list, "show": _cmd_show, "describe": _cmd_describe, "validate": _cmd_validate,
             "build": _cmd_build, "export": _cmd_export, "cite": _cmd_cite,
-            "diff": _cmd_diff}
+            "diff": _cmd_diff, "site": _cmd_site}
 
 
 def main(argv: list[str] | None = None) -> int:
