@@ -80,6 +80,8 @@ def test_no_table_name_is_written_outside_the_catalog():
         # a dict key or subscript such as info["sources"] names a field of a record, not a table
         keys = {id(k) for n in ast.walk(tree) if isinstance(n, ast.Dict) for k in n.keys}
         keys |= {id(n.slice) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}
+        # a set literal of property names (diff's Data Package properties: "sources", "title", …)
+        keys |= {id(e) for n in ast.walk(tree) if isinstance(n, ast.Set) for e in n.elts}
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and node.value in TABLES and id(node) not in keys:
                 offenders.append(f"{path.name}:{node.lineno} {node.value!r}")

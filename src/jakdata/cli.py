@@ -193,7 +193,8 @@ def _cmd_cite(args) -> int:
 
 
 def _cmd_diff(args) -> int:
-    from .diff import DiffError, command
+    from .diff import DiffError
+    from .diff_command import command
 
     try:
         text, status, error = command(args.old, args.new, args.output, args.check_version, args.exit_code,

@@ -8,6 +8,8 @@ every published file, into `out`. The pages need no server and no network, open 
 
 from __future__ import annotations
 
+from ..catalog import SOURCES_TABLE
+
 import shutil
 import tempfile
 from collections import defaultdict
@@ -100,7 +102,7 @@ def build_site(out, root=None) -> list[Path]:
         for source in package.rows["sources"]:
             sid = source["source_id"]
             seeds[sid] = seed_context(package, sid, by_seed.get(sid, []))
-            seeds[sid]["source_row"] = row_href("sources", sid)
+            seeds[sid]["source_row"] = row_href(SOURCES_TABLE, sid)
             _write(env, "seed.html", staged / seed_page(sid), common, seeds[sid])
         for name in TABLES:
             _write(env, "table.html", staged / table_page(name), common,

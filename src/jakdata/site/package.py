@@ -6,12 +6,13 @@ exactly as published and needs neither pandas nor pyarrow.
 
 from __future__ import annotations
 
+
 import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..catalog import TABLES
+from ..catalog import SOURCES_TABLE, TABLES
 
 
 class SiteError(ValueError):
@@ -33,7 +34,7 @@ def default_root() -> Path:
     """The installed (or checked-out) package: the parent of its tables/ directory."""
     from ..load import table_path
 
-    return table_path("sources", "csv").parent.parent
+    return table_path(SOURCES_TABLE, "csv").parent.parent
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

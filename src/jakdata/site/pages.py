@@ -7,6 +7,8 @@ or to http(s) addresses.
 
 from __future__ import annotations
 
+from ..catalog import LEDGER_TABLE, SOURCES_TABLE
+
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -159,12 +161,12 @@ def table_context(package: Package, name: str, by_row: dict) -> dict:
                     missing += loc.start is None
                 classes.append("quote")
             elif f.name == "issue_ids":
-                parts = _links_from_list(value, lambda i: row_href("source_issues", i))
+                parts = _links_from_list(value, lambda i: row_href(LEDGER_TABLE, i))
             elif f.name == "affected_rows":
                 parts = _links_from_list(value, _affected_href)
             elif f.name in foreign:
                 parts = [(value, row_href(foreign[f.name], value))]
-            elif name == "sources" and f.name == "seed_file":
+            elif name == SOURCES_TABLE and f.name == "seed_file":
                 parts = [(value, seed_page(key))]
             elif f.name == "url":
                 parts = [(value, web_address(value))]
@@ -204,7 +206,7 @@ def seed_context(package: Package, source_id: str, locs: list[Location]) -> dict
     for number, (start, end) in enumerate(sorted(ranges), start=1):
         p = Passage(number, start, end, excerpt(text[start:end]))
         for loc in ranges[(start, end)]:
-            if loc.table == "source_issues":
+            if loc.table == LEDGER_TABLE:
                 p.issues.append(issues[loc.key])
             else:
                 p.rows.append(loc)
