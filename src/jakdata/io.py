@@ -178,11 +178,11 @@ def _coerce_text(s: pd.Series, field: Field) -> tuple[pd.Series, list[CellError]
               for v in raw]
     if field.enum is None:
         return pd.Series(pd.array(values, dtype="string"), index=s.index), []
-    # Controlled lists: factorize once, then judge each distinct value, not each cell.
+    # Controlled lists: factorize once, then judge each distinct value (by the registry's enum rule).
     codes, uniques = pd.factorize(np.array(values, dtype=object))
     position = {c: k for k, c in enumerate(field.enum)}
     category = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)  # code -1: missing
-    outside = np.array([u not in position for u in uniques] + [False], dtype=bool)
+    outside = np.append(_outside_enum(pd.Series(uniques, dtype=object), field).to_numpy(dtype=bool), False)
     result = pd.Categorical.from_codes(category[codes], dtype=dtype(field))
     errors = [CellError(int(s.index[k]), field.name, "enum", raw[k]) for k in np.flatnonzero(outside[codes])]
     return pd.Series(result, index=s.index), errors
@@ -194,9 +194,16 @@ def _coerce_text_vectorised(s: pd.Series, field: Field) -> tuple[pd.Series, list
     text = text.mask(text == "")
     if field.enum is None:
         return text, []
-    outside = (text.notna() & ~text.isin(list(field.enum))).fillna(False).astype(bool)
+    outside = _outside_enum(text, field)
     errors = [CellError(int(i), field.name, "enum", s[i]) for i in s.index[outside]]
     return text.mask(outside).astype(dtype(field)), errors
+
+
+def _outside_enum(s: pd.Series, field: Field) -> pd.Series:
+    """Cells outside the field's controlled list: the rule registry's own enum mask."""
+    from .rules import RULES
+
+    return RULES["enum"].fails(s, field).fillna(False).astype(bool)
 
 
 def _missing(v) -> bool:
