@@ -21,7 +21,8 @@ import jakdata
 from conftest import copy_package
 from jakdata.catalog import TABLES
 from jakdata.site import SiteError, build_site
-from jakdata.site.locate import folded_with_map, locate_spans
+from jakdata.site.locate import locate_spans
+from jakdata.text import folded_with_map
 from jakdata.site.pages import quote_anchor, slug, web_address
 from jakdata.text import fold, spans
 

@@ -145,45 +145,66 @@ def date_supported(iso: str, text: str) -> bool:
     return True
 
 
-def folded_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`fold(text)` and, for each of its characters, the offset in `text` it comes from.
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Raw (start, end) pieces that NFKC normalises independently of their neighbours.
 
-    Each raw character is normalised on its own (NFKC may widen one character into several,
-    all mapped to it); a run of white space becomes one space mapped to the run's first
-    character; leading and trailing white space is dropped, as `fold` drops it.
+    A combining mark joins the piece before it; a starter joins it too when normalising the
+    two together differs from normalising them apart (Hangul jamo, for one).
     """
-    out: list[str] = []
-    where: list[int] = []
-    pending_space = None
+    pieces: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch)
-        if not norm or norm.isspace():
-            if pending_space is None and out:
-                pending_space = i
-            continue
-        if pending_space is not None:
-            out.append(" ")
-            where.append(pending_space)
-            pending_space = None
-        for c in norm:
-            out.append(" " if c.isspace() else c)
-            where.append(i)
-    return "".join(out), where
+        if pieces:
+            start, _ = pieces[-1]
+            prev = text[start:i]
+            joined = unicodedata.combining(ch) != 0 or (
+                unicodedata.normalize("NFKC", prev + ch)
+                != unicodedata.normalize("NFKC", prev) + unicodedata.normalize("NFKC", ch))
+            if joined:
+                pieces[-1] = (start, i + 1)
+                continue
+        pieces.append((i, i + 1))
+    return pieces
+
+
+@lru_cache(maxsize=64)
+def folded_with_map(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """`fold(text)` and, for each of its characters, the raw start and end it came from.
+
+    The text is normalised piece by piece (see `_clusters`); a run of white space becomes one
+    space mapped to the run's first piece. A folding this map cannot model raises ValueError
+    rather than give offsets that would mislead.
+    """
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pending_space: tuple[int, int] | None = None  # a run of white space not yet written
+    for start, end in _clusters(text):
+        for ch in unicodedata.normalize("NFKC", text[start:end]):
+            if _WS.match(ch):
+                if chars and pending_space is None:
+                    pending_space = (start, end)
+                continue
+            if pending_space is not None:
+                chars.append(" ")
+                starts.append(pending_space[0])
+                ends.append(pending_space[1])
+                pending_space = None
+            chars.append(ch)
+            starts.append(start)
+            ends.append(end)
+    folded = "".join(chars)
+    if folded != fold(text):
+        raise ValueError("cannot map the folded text back to its raw characters")
+    return folded, tuple(starts), tuple(ends)
 
 
 def locate(seed: str, span: str) -> list[tuple[int, int]]:
     """Every (start, end) in `seed` whose folded text is the folded `span`, as raw character offsets."""
-    folded, where = _folded_seed(seed)
+    folded, starts, ends = folded_with_map(seed)
     needle = fold(span)
     found = []
     at = folded.find(needle) if needle else -1
     while at >= 0:
-        end_char = at + len(needle) - 1
-        found.append((where[at], where[end_char] + 1))
+        found.append((starts[at], ends[at + len(needle) - 1]))
         at = folded.find(needle, at + 1)
     return found
-
-
-@lru_cache(maxsize=16)
-def _folded_seed(seed: str) -> tuple[str, list[int]]:
-    return folded_with_offsets(seed)
