@@ -15,7 +15,8 @@ CHECKS_BEGIN = "<!-- BEGIN GENERATED: check ids (edit src/jakdata/checkids.py or
 CHECKS_END = "<!-- END GENERATED: check ids -->"
 
 
-def _constraints(f: Field, table: Table) -> str:
+def field_constraints(f: Field, table: Table) -> list[str]:
+    """Keys, registry rules, evidence and verbatim-ness of a field, as the data dictionary states them."""
     parts = []
     if f.name == table.primary_key:
         parts.append("primary key")
@@ -27,7 +28,7 @@ def _constraints(f: Field, table: Table) -> str:
         parts.append(f"checked against `{f.evidence}`")
     if f.verbatim:
         parts.append("verbatim" + (" items" if f.verbatim == "items" else ""))
-    return "; ".join(parts)
+    return parts
 
 
 def _cell(text: str) -> str:
@@ -45,7 +46,7 @@ def dictionary(table: Table) -> str:
         if table.kind == "dimension" and not f.is_derived:
             origin = "curated"
         lines.append("| " + " | ".join(_cell(x) for x in (
-            f"`{f.name}`", f.type, f.unit or "", origin, _constraints(f, table), f.description)) + " |")
+            f"`{f.name}`", f.type, f.unit or "", origin, "; ".join(field_constraints(f, table)), f.description)) + " |")
     if table.checks:
         lines += ["", "Row checks:", ""]
         lines += [f"- `{c.id}`: {c.title}" for c in table.checks]

@@ -68,33 +68,11 @@ def excerpt(text: str) -> str:
 
 # --- the data dictionary ---------------------------------------------------------------------------
 
-def _number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
-
-
 def constraints(table, f) -> list[str]:
-    """The rules a column obeys, in words, as the README's dictionary states them."""
-    out = []
-    if f.name == table.primary_key:
-        out.append("primary key")
-    for fk in table.foreign_keys:
-        if fk.fields == f.name:
-            out.append(f"→ {fk.reference}.{fk.reference_fields}")
-    if f.required:
-        out.append("required")
-    if f.unique and f.name != table.primary_key:
-        out.append("unique")
-    if f.minimum is not None:
-        out.append(f"≥ {_number(f.minimum)}")
-    if f.exclusive_minimum is not None:
-        out.append(f"> {_number(f.exclusive_minimum)}")
-    if f.maximum is not None:
-        out.append(f"≤ {_number(f.maximum)}")
-    if f.pattern:
-        out.append(f"pattern {f.pattern}")
-    if f.enum is not None:
-        out.append("one of: " + ", ".join(f.enum))
-    return out
+    """The rules a column obeys, in words: the data dictionary's own list, without its Markdown."""
+    from ..docs import field_constraints
+
+    return [c.replace("`", "") for c in field_constraints(f, table)]
 
 
 # --- table pages -----------------------------------------------------------------------------------
