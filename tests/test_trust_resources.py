@@ -190,6 +190,7 @@ def test_parquet_validated_in_batches_reports_what_a_whole_read_does(tmp_path, m
     whole = validate_file(path, "drugs")
     assert {p.check for p in whole} == {"unique"} and len(whole) > 20  # the keys repeat
     monkeypatch.setattr(reading, "CHUNK_ROWS", 6)
+    monkeypatch.setattr(reading, "PIECE_BYTES", 5_000)  # and each batch decoded in slices
     monkeypatch.setattr(reading, "read_parquet_raw", lambda *a: pytest.fail("read whole"))
     assert validate_file(path, "drugs") == whole
 
@@ -422,3 +423,14 @@ def test_ctrl_c_during_validate_is_one_line_and_130(tmp_path):
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out, err) == (130, "", "jakdata: interrupted\n")
+
+
+@pytest.mark.benchmark
+def test_worst_inputs_benchmark_runs():
+    """`benchmarks/worst_inputs.py --smoke` (~15 s, so with the benchmark smoke run): every input bounded."""
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "worst_inputs.py"), "--smoke"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    rows = {line.split()[0]: line.split()[-8:] for line in r.stdout.splitlines()[2:]}
+    assert set(rows) == {"parquet-over-limit", "parquet-long-text", "parquet-at-limit", "csv-1M-cell", "fifo",
+                         "dev-zero", "link-outside"}

@@ -32,7 +32,9 @@ CHUNK_ROWS = 50_000
 #: follows its size on disk.
 MAX_PARQUET_ROWS = 2_000_000
 MAX_PARQUET_COLUMNS = 256
-MAX_PARQUET_BYTES = 2 * 2**30
+MAX_PARQUET_BYTES = 2**30
+#: A batch whose text expands to more than this is decoded and handed on in slices of about this size.
+PIECE_BYTES = 128 * 2**20
 
 
 def usable_file(path: Path) -> Path:
@@ -167,8 +169,8 @@ def parquet_batches(path: Path, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame
 
     Text columns are read as dictionaries, so a value repeated a million times is held once
     until its expanded size has been counted against MAX_PARQUET_BYTES; only then are the
-    columns the file stores plainly decoded (the frame is what `pq.read_table().to_pandas()`
-    gives).
+    columns the file stores plainly decoded, PIECE_BYTES at a time (each frame is what
+    `pq.read_table().to_pandas()` gives for its rows).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -184,20 +186,23 @@ def parquet_batches(path: Path, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame
             empty = True
             for batch in batches:
                 empty = False
-                columns = []
-                for name, column in zip(batch.schema.names, batch.columns):
+                size = 0
+                for column in batch.columns:
                     if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
-                        lengths = pc.binary_length(column.dictionary)
-                        budget -= pc.sum(pc.take(lengths, column.indices)).as_py() or 0
+                        size += pc.sum(pc.take(pc.binary_length(column.dictionary), column.indices)).as_py() or 0
                     elif _is_text(column.type):
-                        budget -= pc.sum(pc.binary_length(column)).as_py() or 0
-                    if budget < 0:
-                        raise InputError(f"{path}: the Parquet file's values expand to more than "
-                                         f"{MAX_PARQUET_BYTES:,} bytes; jakdata reads at most that much")
-                    columns.append(column.dictionary_decode() if name in plain and
-                                   pa.types.is_dictionary(column.type) else column)
-                table = pa.Table.from_arrays(columns, schema=schema)
-                yield table.to_pandas()
+                        size += pc.sum(pc.binary_length(column)).as_py() or 0
+                budget -= size
+                if budget < 0:
+                    raise InputError(f"{path}: the Parquet file's values expand to more than "
+                                     f"{MAX_PARQUET_BYTES:,} bytes; jakdata reads at most that much")
+                # a batch of long values is decoded in slices of about PIECE_BYTES each
+                step = max(1, -(-batch.num_rows * PIECE_BYTES // max(size, 1)))
+                for start in range(0, max(batch.num_rows, 1), step):
+                    piece = batch.slice(start, step)
+                    columns = [c.dictionary_decode() if name in plain and pa.types.is_dictionary(c.type) else c
+                               for name, c in zip(piece.schema.names, piece.columns)]
+                    yield pa.Table.from_arrays(columns, schema=schema).to_pandas()
             if empty:
                 yield schema.empty_table().to_pandas()
         except InputError:
