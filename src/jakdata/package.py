@@ -249,6 +249,8 @@ def differences(got: object, want: object, where: str) -> list[str]:
 #: Resource keys checked against the files themselves (resource_hash, resource_bytes) or on their
 #: own (resource_schema), so not part of the metadata comparison.
 _FILE_KEYS = ("hash", "bytes", "schema")
+#: Descriptor properties that follow from the tables' rows (the sources they cite).
+_FROM_ROWS = {"sources"}
 
 
 def metadata_problems(descriptor: dict, frames: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -263,7 +265,7 @@ def metadata_problems(descriptor: dict, frames: dict[str, pd.DataFrame]) -> list
 
     complete = {name: frames.get(name, pd.DataFrame(columns=TABLES[name].field_names)) for name in TABLES}
     want = generated(complete, None)
-    skip = set() if SOURCES_TABLE in frames else {"sources"}
+    skip = set() if SOURCES_TABLE in frames else _FROM_ROWS
     out = [problem("datapackage", "descriptor_metadata", value=where)
            for key in [k for k in want if k != "resources"] + [k for k in descriptor if k not in want]
            if key not in skip for where in differences(descriptor.get(key, _ABSENT), want.get(key, _ABSENT), key)]
@@ -276,7 +278,7 @@ def metadata_problems(descriptor: dict, frames: dict[str, pd.DataFrame]) -> list
         table_name, _ = from_resource_name(rname)
         keys = [k for k in list(mine) + [k for k in res if k not in mine] if k not in _FILE_KEYS]
         if table_name not in frames or SOURCES_TABLE not in frames:
-            keys.remove("sources")
+            keys = [k for k in keys if k not in _FROM_ROWS]
         for key in keys:
             out += [problem(rname, "descriptor_metadata", value=f"resources[{rname}].{where}")
                     for where in differences(res.get(key, _ABSENT), mine.get(key, _ABSENT), key)]
