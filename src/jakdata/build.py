@@ -3,6 +3,13 @@
 Nothing is written unless every check passes; files are written to a staging directory and
 then moved into place one by one. `--check` builds into staging and compares instead.
 
+A build stopped at any moment (killed, the machine off) leaves the package as it was or, once
+the next `jakdata build` has run, as that build would have left it: before the first move the
+build writes a journal of all its moves into the staging directory, and the next build rolls
+a journal it finds forward (each move is an atomic rename, so repeating the list is safe).
+Until then `jakdata validate` and `build --check` refuse the half-moved package. Staging
+directories without a journal are leftovers of builds stopped earlier and are removed.
+
 Parquet files embed the versions of the library that wrote them, so `--check` compares
 Parquet by content (schema and values), and a rebuild keeps an existing Parquet file whose
 content is unchanged; CSV, JSON and Markdown are compared byte for byte.
@@ -11,9 +18,13 @@ content is unchanged; CSV, JSON and Markdown are compared byte for byte.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import tempfile
+import threading
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +34,11 @@ from .catalog import LEDGER_TABLE, SOURCES_TABLE, TABLES
 from .catalog.ledger import issue_ids
 from .crosstable import compute_derived_table, cross_table_problems
 from .descriptor import descriptor
+from .errors import InputError
 from .formats import FORMATS
 from .frames import validate_frame
 from .io import coerce
+from .paths import JOURNAL, STAGING_PREFIX, interrupted_build
 from .provenance import Seeds
 from .report import Problem, problem
 
@@ -143,23 +156,147 @@ def _leftovers(root: Path, rels: list[str]) -> list[str]:
 
 
 def build(root: Path, check: bool = False, curated: Path = CURATED) -> BuildResult:
+    """Build the package in `root` (or, with `check`, list what a build would change); see the module's note."""
     root = Path(root).resolve()
-    frames, problems = assemble(root, curated)
-    if problems:
-        return BuildResult([], [], problems)
-    with tempfile.TemporaryDirectory(prefix=".jakdata-build-", dir=root) as tmp:
-        staged = Path(tmp)
-        rels = _stage(frames, root, staged)
-        changed = [rel for rel in rels if _differs(root / rel, staged / rel)]
-        leftovers = _leftovers(root, rels)
+    with _locked(root):
         if check:
-            return BuildResult([], changed + leftovers, [])
-        for rel in changed:
-            target = (root / rel).resolve()
-            if not target.is_relative_to(root):
-                raise BuildError([problem("build", "write_outside", value=rel)])
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(staged / rel), str(target))
-        for rel in leftovers:
-            (root / rel).unlink()
-        return BuildResult(changed + leftovers, [], [])
+            journal = interrupted_build(root)
+            if journal is not None:
+                raise InputError(f"{root}: a `jakdata build` was interrupted while moving files into place (its "
+                                 f"journal is {journal.relative_to(root)}); run `jakdata build` to complete it")
+            _remove_stale_staging(root)
+        else:
+            _complete_interrupted(root)
+        frames, problems = assemble(root, curated)
+        if problems:
+            return BuildResult([], [], problems)
+        staged = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+        try:
+            rels = _stage(frames, root, staged)
+            changed = [rel for rel in rels if _differs(root / rel, staged / rel)]
+            leftovers = _leftovers(root, rels)
+            if check:
+                return BuildResult([], changed + leftovers, [])
+            for rel in changed:
+                if not (root / rel).resolve().is_relative_to(root):
+                    raise BuildError([problem("build", "write_outside", value=rel)])
+            _commit(root, staged, changed, leftovers)
+            return BuildResult(changed + leftovers, [], [])
+        finally:
+            if staged.is_dir() and not (staged / JOURNAL).exists():
+                shutil.rmtree(staged, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- moving into place
+
+def _commit(root: Path, staged: Path, moves: list[str], removals: list[str]) -> None:
+    """Journal the moves (durably), then make them; an interruption from here on is rolled forward."""
+    for rel in moves:
+        _fsync(staged / rel)
+    tmp = staged / (JOURNAL + ".tmp")
+    tmp.write_text(json.dumps({"moves": moves, "remove": removals}, indent=1) + "\n", encoding="utf-8")
+    _fsync(tmp)
+    os.replace(tmp, staged / JOURNAL)
+    _fsync(staged, directory=True)
+    _roll_forward(root, staged)
+
+
+def _complete_interrupted(root: Path) -> None:
+    """What a build does first: finish the moves of an interrupted build, remove stale staging directories."""
+    while (journal := interrupted_build(root)) is not None:
+        _roll_forward(root, journal.parent)
+    _remove_stale_staging(root)
+
+
+def _roll_forward(root: Path, staged: Path) -> None:
+    """Make every move of `staged`'s journal not yet made, remove what it removes, then the staging itself.
+
+    A move whose staged file is gone was made before the interruption. Ctrl-C waits for the
+    end of this short step, so a build interrupted by the user is complete or not begun.
+    """
+    with _interrupt_deferred():
+        moves, removals = _read_journal(root, staged)
+        for rel in moves:
+            source, target = staged / rel, root / rel
+            if source.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        for rel in removals:
+            (root / rel).unlink(missing_ok=True)
+        _fsync(root, directory=True)
+        (staged / JOURNAL).unlink()
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def _read_journal(root: Path, staged: Path) -> tuple[list[str], list[str]]:
+    """The journal's moves and removals, each a relative path that stays inside the package."""
+    journal = staged / JOURNAL
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        moves, removals = data["moves"], data["remove"]
+        rels = [*moves, *removals]
+        ok = isinstance(moves, list) and isinstance(removals, list) and all(
+            isinstance(r, str) and r and not Path(r).is_absolute() and ".." not in Path(r).parts
+            and (root / r).resolve().is_relative_to(root) for r in rels)
+    except (OSError, ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise InputError(f"{journal}: the journal of an interrupted build cannot be read; check the package "
+                         f"against git and remove {staged.name}")
+    return moves, removals
+
+
+def _remove_stale_staging(root: Path) -> None:
+    """Staging directories of earlier builds stopped before their journal was written."""
+    for d in root.glob(STAGING_PREFIX + "*"):
+        if d.is_dir() and not d.is_symlink() and not (d / JOURNAL).exists():
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _fsync(path: Path, directory: bool = False) -> None:
+    """Flush a file (or a directory's entries) to disk, where the system allows it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _locked(root: Path):
+    """One build at a time per checkout (an advisory lock on the directory, where the system has one)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock
+        yield
+        return
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise InputError(f"{root}: another `jakdata build` is running in this checkout") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _interrupt_deferred():
+    """Hold a Ctrl-C until the block is done, then raise it (in the main thread; elsewhere, no effect)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+        if caught:
+            raise KeyboardInterrupt

@@ -1,7 +1,7 @@
 """The `jakdata` command line.
 
 Exit status: 0 valid or done; 1 invalid data (the report names table, row, column, check and
-value); 2 usage or input error. No traceback reaches the user.
+value); 2 usage or input error; 130 interrupted (Ctrl-C). No traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .formats import DEFAULT_FORMAT, FORMATS
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -214,6 +214,17 @@ COMMANDS = {"list": _cmd_list, "show": _cmd_show, "describe": _cmd_describe, "va
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C anywhere: one line, the shell's status for SIGINT, no traceback
+        try:
+            print("jakdata: interrupted", file=sys.stderr)
+        except (KeyboardInterrupt, OSError):
+            pass
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
     from .errors import InputError
 
     try:
@@ -227,8 +238,6 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
-    except KeyboardInterrupt:
-        return 130
     except (OSError, ValueError) as exc:
         print(f"jakdata: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

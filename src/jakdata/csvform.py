@@ -18,6 +18,11 @@ from .report import Problem, problem
 
 OTHER_DELIMITERS = (";", "\t", "|")
 
+#: The largest CSV cell the scan accepts, in characters: the largest value an Arrow string holds
+#: (2**31 - 1 bytes), so a cell the Parquet path reads is not refused in CSV. It fits a C long on
+#: every platform, as `csv.field_size_limit` requires; the csv module's default is 131,072.
+MAX_CELL_CHARS = 2**31 - 1
+
 
 @dataclass
 class Form:
@@ -53,6 +58,7 @@ class _Lines:
 def scan(stream, path: Path, table: Table) -> Form:
     """Check the form of the CSV text in `stream` (opened with newline=""); raise InputError if unreadable."""
     lines = _Lines(stream, path)
+    previous = csv.field_size_limit(MAX_CELL_CHARS)  # process-wide, so restored below
     try:
         reader = csv.reader(lines, strict=True)
         header = next(reader, None)
@@ -80,6 +86,8 @@ def scan(stream, path: Path, table: Table) -> Form:
         raise InputError(f"{path}: not valid UTF-8 (near line {lines.count + 1}: {exc.reason})") from None
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV (line {lines.count}: {exc})") from None
+    finally:
+        csv.field_size_limit(previous)
     form.cr_endings = lines.cr_endings
     if form.bom:
         form.problems.append(problem(table.name, "csv_encoding", value="BOM"))

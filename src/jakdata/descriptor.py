@@ -15,7 +15,7 @@ from .tableschema import table_schema
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
-def _resource(name: str, fmt: Format, data: bytes, sources: list[dict]) -> dict:
+def _resource(name: str, fmt: Format, data: bytes | None, sources: list[dict]) -> dict:
     table = TABLES[name]
     res = {
         "name": fmt.resource_name(name),
@@ -25,9 +25,10 @@ def _resource(name: str, fmt: Format, data: bytes, sources: list[dict]) -> dict:
         "format": fmt.name,
         "mediatype": fmt.mediatype,
     }
-    if fmt.declares_bytes:
-        res["bytes"] = len(data)
-    res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    if data is not None:  # None: the metadata alone, as a copy's descriptor is compared with it
+        if fmt.declares_bytes:
+            res["bytes"] = len(data)
+        res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     res.update({"title": table.title, "description": table.description, "sources": sources,
                 "schema": table_schema(name, fmt.name)})
     res.update(fmt.descriptor)
@@ -41,8 +42,8 @@ def _source_entry(r) -> dict:
     return e
 
 
-def descriptor(frames: dict[str, pd.DataFrame], files: Path) -> dict:
-    """The descriptor for `frames`, whose published files lie under `files` (hashes and sizes)."""
+def descriptor(frames: dict[str, pd.DataFrame], files: Path | None) -> dict:
+    """The descriptor for `frames`, whose published files lie under `files` (hashes and sizes; None: without)."""
     src = frames[SOURCES_TABLE]
     by_id = {r.source_id: r for r in src.itertuples(index=False)}
     resources = []
@@ -50,7 +51,8 @@ def descriptor(frames: dict[str, pd.DataFrame], files: Path) -> dict:
         ids = sorted(set(frames[name]["source_id"].dropna().astype(str))) if "source_id" in frames[name] else []
         sources = [_source_entry(by_id[i]) for i in ids if i in by_id]
         for fmt in FORMATS.values():
-            resources.append(_resource(name, fmt, (Path(files) / fmt.path(name)).read_bytes(), sources))
+            data = None if files is None else (Path(files) / fmt.path(name)).read_bytes()
+            resources.append(_resource(name, fmt, data, sources))
     return {
         "$schema": PROFILE,
         "name": "jakdata",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -14,8 +15,9 @@ from .errors import InputError
 from .formats import FORMATS, Format, from_resource_name
 from .frames import cell_problems, column_problems, same, validate_frame
 from .io import coerce, dtype as field_dtype
+from .paths import interrupted_build, not_regular
 from .provenance import Seeds
-from .reading import read_raw
+from .reading import is_parquet, parquet_rows, read_raw
 from .report import Problem, problem, spreadsheet_row
 from .tableschema import table_schema
 
@@ -26,10 +28,19 @@ def load_descriptor(path: Path) -> tuple[Path, dict]:
         raise InputError(f"{str(path)!r}: not a usable file name (it contains a NUL character)")
     if _is_dir(path):
         path = path / "datapackage.json"
-    if not _is_file(path):
+    why = not_regular(path, path.parent)
+    if why is not None and why.startswith("no such file"):
         raise InputError(f"{path}: no such file (expected a datapackage.json or its directory)")
+    if why:
+        raise InputError(f"{path}: {why}")
+    journal = interrupted_build(path.parent)
+    if journal is not None:
+        raise InputError(f"{path.parent}: a `jakdata build` was interrupted while moving files into place (its "
+                         f"journal is {journal.relative_to(path.parent)}); run `jakdata build` to complete it")
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        descriptor = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey as exc:
+        raise InputError(f"{path}: malformed JSON (the key {exc.key!r} appears twice in one object)") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not valid UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -39,6 +50,22 @@ def load_descriptor(path: Path) -> tuple[Path, dict]:
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise InputError(f"{path}: not a Data Package descriptor (no 'resources' list)")
     return path.parent, descriptor
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object, refused when a key appears twice (json.loads would silently keep the last)."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 def _is_file(path: Path) -> bool:
@@ -115,16 +142,20 @@ def _resources(root: Path, descriptor: dict) -> tuple[dict[str, tuple[str, Forma
         if bad:
             problems.append(bad)
             continue
-        if not _is_file(full):
+        why = not_regular(full, root)  # a FIFO or a device is never opened
+        if why is not None and (not os.path.exists(full) or _is_dir(full)):
             problems.append(problem(rname, "resource_missing", value=str(res.get("path")),
                                     reason="the file the descriptor names does not exist"))
+            continue
+        if why:
+            problems.append(problem(rname, "resource_path", value=str(res.get("path")), reason=f"the file {why}"))
             continue
         if full.suffix != fmt.suffix:
             problems.append(problem(rname, "resource_format", value=full.name, suffix=fmt.suffix))
             continue
         problems += _file_integrity(full, res, rname, fmt)
-        if res.get("schema") != table_schema(table_name, fmt.name):
-            problems.append(problem(rname, "resource_schema"))
+        problems += [problem(rname, "resource_schema", value=where)
+                     for where in differences(res.get("schema"), table_schema(table_name, fmt.name), "schema")]
         found[rname] = (table_name, fmt, full)
     for table_name in TABLES:
         for fmt in FORMATS.values():
@@ -159,6 +190,12 @@ def validate_package(path: Path | str) -> tuple[list[Problem], list[str]]:
     checked: list[str] = []
     for rname, (table_name, fmt, full) in found.items():
         table = TABLES[table_name]
+        if not fmt.canonical and table_name in canonical and is_parquet(full):
+            rows = _declared_rows(full)  # a small file may declare millions of rows: compare before reading
+            if rows is not None and rows != len(canonical[table_name]):
+                problems.append(problem(table_name, "formats_agree", reason=f"{rname} has another number of rows "
+                                        "than the CSV", value=f"{len(canonical[table_name])} vs {rows}"))
+                continue
         try:
             raw, _read_as, form = read_raw(full, table)
         except InputError as exc:
@@ -182,7 +219,83 @@ def validate_package(path: Path | str) -> tuple[list[Problem], list[str]]:
             problems += formats_agree(canonical[table_name], raw, TABLES[table_name], typed, rname)
     problems += cross_table_problems(canonical, root)
     problems += _descriptor_problems(descriptor, canonical, root)
+    problems += metadata_problems(descriptor, canonical)
+    problems += unlisted_files(descriptor, root)
     return problems, checked
+
+
+def _declared_rows(path: Path) -> int | None:
+    try:
+        return parquet_rows(path)
+    except InputError:
+        return None  # reported when the file is read
+
+
+_ABSENT = object()
+
+
+def differences(got: object, want: object, where: str) -> list[str]:
+    """The paths (`a.b[0].c`) at which `got` differs from `want`; nested objects and lists compared item by item."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        out = []
+        for key in list(want) + [k for k in got if k not in want]:
+            out += differences(got.get(key, _ABSENT), want.get(key, _ABSENT), f"{where}.{key}" if where else key)
+        return out
+    if isinstance(got, list) and isinstance(want, list) and len(got) == len(want):
+        return [d for i, (g, w) in enumerate(zip(got, want)) for d in differences(g, w, f"{where}[{i}]")]
+    return [] if type(got) is type(want) and got == want else [where]
+
+
+#: Resource keys checked against the files themselves (resource_hash, resource_bytes) or on their
+#: own (resource_schema), so not part of the metadata comparison.
+_FILE_KEYS = ("hash", "bytes", "schema")
+#: Descriptor properties that follow from the tables' rows (the sources they cite).
+_FROM_ROWS = {"sources"}
+
+
+def metadata_problems(descriptor: dict, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every key where the copy's descriptor differs from what this version of jakdata generates.
+
+    The package's metadata (name, version, licences, citation, contributors, sources, ...) and
+    each resource's title, description, sources and form are compared field by field. A value
+    that depends on a table that could not be read (its sources) is not compared; the table's
+    own problem already makes the report invalid.
+    """
+    from .descriptor import descriptor as generated
+
+    complete = {name: frames.get(name, pd.DataFrame(columns=TABLES[name].field_names)) for name in TABLES}
+    want = generated(complete, None)
+    skip = set() if SOURCES_TABLE in frames else _FROM_ROWS
+    out = [problem("datapackage", "descriptor_metadata", value=where)
+           for key in [k for k in want if k != "resources"] + [k for k in descriptor if k not in want]
+           if key not in skip for where in differences(descriptor.get(key, _ABSENT), want.get(key, _ABSENT), key)]
+    wanted = {res["name"]: res for res in want["resources"]}
+    for res in descriptor["resources"]:
+        if not isinstance(res, dict) or res.get("name") not in wanted:
+            continue  # reported as `resource` or `resource_unknown`
+        rname = res["name"]
+        mine = wanted[rname]
+        table_name, _ = from_resource_name(rname)
+        keys = [k for k in list(mine) + [k for k in res if k not in mine] if k not in _FILE_KEYS]
+        if table_name not in frames or SOURCES_TABLE not in frames:
+            keys = [k for k in keys if k not in _FROM_ROWS]
+        for key in keys:
+            out += [problem(rname, "descriptor_metadata", value=f"resources[{rname}].{where}")
+                    for where in differences(res.get(key, _ABSENT), mine.get(key, _ABSENT), key)]
+    return out
+
+
+def unlisted_files(descriptor: dict, root: Path) -> list[Problem]:
+    """Entries of the package's tables/ folder that no resource of the descriptor lists."""
+    folder = root / "tables"
+    listed = {str(Path(r["path"])) for r in descriptor["resources"] if isinstance(r, dict)
+              and isinstance(r.get("path"), str) and "\x00" not in r["path"]}
+    try:
+        names = sorted(e.name for e in os.scandir(folder))
+    except OSError:
+        return []  # no tables/ at all: every resource is reported missing
+    return [problem("datapackage", "file_unlisted", value=f"tables/{name}") for name in names
+            if str(Path("tables") / name) not in listed]
 
 
 def _descriptor_problems(descriptor: dict, frames: dict[str, pd.DataFrame], root: Path) -> list[Problem]:

@@ -9,6 +9,8 @@ has them at the repository root instead: the directory two above the package tha
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -56,3 +58,53 @@ def inside(root: Path, rel: object) -> Path | None:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+
+
+def not_regular(path: Path, within: Path) -> str | None:
+    """Why `path` may not be read (None if it may): it must resolve to a regular file inside `within`.
+
+    Only the file's status is looked at, never its content, so the reason can be printed for
+    any file: a FIFO would block a reader forever, a device such as /dev/zero never ends, and a
+    symbolic link out of the directory being validated could expose a file that is not the user's
+    to show (its target is not named either).
+    """
+    try:
+        real = Path(path).resolve(strict=True)
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        return "no such file" + (" (a symbolic link to nothing)" if os.path.islink(path) else "")
+    except (OSError, RuntimeError, ValueError) as exc:  # a link loop, a name the system refuses
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        return f"is {kind}, not a regular file; jakdata reads only regular files"
+    try:
+        outside = not real.is_relative_to(Path(within).resolve(strict=True))
+    except (OSError, RuntimeError, ValueError):
+        outside = True
+    if outside:
+        return f"is a symbolic link that leads outside {within}; jakdata reads only files inside the directory " \
+               "being validated"
+    return None
+
+
+# ----------------------------------------------------------------------------- interrupted builds
+
+#: `jakdata build` stages every file in a directory named so inside the checkout (see build.py).
+STAGING_PREFIX = ".jakdata-build-"
+#: The journal a build writes into its staging directory once staging is complete: the list of
+#: moves that turns the old package into the new one. Its presence means the moves may have begun.
+JOURNAL = "journal.json"
+
+
+def interrupted_build(root: Path) -> Path | None:
+    """The journal of a build that was stopped while moving files into `root`, if there is one."""
+    try:
+        found = sorted(p for p in Path(root).glob(STAGING_PREFIX + "*/" + JOURNAL) if p.is_file())
+    except OSError:
+        return None
+    return found[0] if found else None

@@ -13,7 +13,6 @@ import pandas as pd
 
 from . import reading
 from .catalog import SOURCES_TABLE, TABLES, get_table
-from .csvform import scan_file
 from .errors import InputError
 from .fields import Table
 from .frames import validate_frame
@@ -31,24 +30,24 @@ def validate_file(path: Path | str, name: str, seeds: Seeds | None = None) -> li
     """Validate someone's CSV or Parquet file against one jakdata table's schema."""
     table = table_spec(name)
     path = reading.usable_file(Path(path))
-    if reading.is_large_csv(path):
-        return _validate_large_csv(path, table, seeds)
+    if reading.is_chunked(path):
+        return _validate_in_chunks(path, table, seeds)
     raw, _fmt, problems = reading.read_raw(path, table)
     found, _ = validate_frame(raw, table, seeds, require_known_sources=False)
     return problems + found
 
 
-def _validate_large_csv(path: Path, table: Table, seeds: Seeds | None) -> list[Problem]:
+def _validate_in_chunks(path: Path, table: Table, seeds: Seeds | None) -> list[Problem]:
     """Row-local rules chunk by chunk; uniqueness and totals once, over the columns they need."""
     from .engine import check_frame
 
-    problems = scan_file(path, table).problems
+    problems, chunks = reading.chunks(path, table)
     needed = {table.primary_key} | {f.name for f in table.fields if f.unique}
     needed |= {c for cols in table.unique_together for c in cols}
     needed |= {c for rc in table.checks if rc.scope == "table" for c in rc.columns}
     narrow: list[pd.DataFrame] = []
     offset = 0
-    for chunk in reading.csv_chunks(path):
+    for chunk in chunks:
         found, typed = validate_frame(chunk, table, seeds, require_known_sources=False, scope="row")
         for p in found:
             if p.row is not None:
