@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .csvform import scan_file
+from .csvform import Form, scan_file
 from .errors import InputError
 from .fields import Table
 from .report import Problem
@@ -61,15 +61,24 @@ def is_large_csv(path: Path) -> bool:
 
 def read_raw(path: Path, table: Table) -> tuple[pd.DataFrame, str, list[Problem]]:
     """Read a CSV (every cell as text) or Parquet file; problems about the file's form."""
+    frame, fmt, form = read_form(path, table)
+    return frame, fmt, [] if form is None else form.problems
+
+
+def read_form(path: Path, table: Table, strict: bool = True) -> tuple[pd.DataFrame, str, Form | None]:
+    """`read_raw`, with the CSV scan's whole `Form` (notes, physical lines); None for Parquet.
+
+    `strict=False` reads someone's extraction forgivingly (see `jakdata.csvform`).
+    """
     path = usable_file(path)
     if is_parquet(path):
-        return read_parquet_raw(path), "parquet", []
-    form = scan_file(path, table)
+        return read_parquet_raw(path), "parquet", None
+    form = scan_file(path, table, strict)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
     except (ValueError, UnicodeDecodeError) as exc:  # the scan passed, so this is unexpected
         raise InputError(f"{path}: malformed CSV ({exc})") from None
-    return frame, "csv", form.problems
+    return frame, "csv", form
 
 
 def read_parquet_raw(path: Path) -> pd.DataFrame:
