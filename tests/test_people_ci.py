@@ -254,8 +254,11 @@ def test_spreadsheet_csv_utf8_is_accepted_with_notes(tmp_path, capsys):
 def test_the_package_stays_strict(package, capsys):
     path = package / "tables" / "drugs.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    other = package / "tables" / "studies.csv"
+    write_rows(other, rows_of(other), newline="\r\n")
     code, out, _ = run(capsys, "validate", str(package), "--format", "json")
-    assert code == 1 and "csv_encoding" in {p["check"] for p in json.loads(out)["problems"]}
+    found = {(p["table"], p["check"]) for p in json.loads(out)["problems"]}
+    assert code == 1 and {("drugs", "csv_encoding"), ("studies", "csv_line_endings")} <= found
 
 
 def test_columns_matched_by_name_and_optional_columns(tmp_path, capsys):
