@@ -218,7 +218,7 @@ def test_messages_say_what_is_wrong_with_the_values():
     df.loc[1, "response_pct_1"] = 140
     found = {p.check: p.message for p in run_both(df, TABLES["jump_predictors"])}
     assert found["ci_ordered"] == "lower bound 0.7 is not below upper bound 0.68"
-    assert found["maximum"] == "140.0 is above the maximum 100"
+    assert found["maximum"] == "140 is above the maximum 100"  # the value as given, not its conversion
 
 
 def test_switching_failures_cannot_exceed_prescriptions():

@@ -111,7 +111,7 @@ def test_link_inside_the_files_directory_is_read(tmp_path, capsys):
     shutil.copyfile(REPO / "tables" / "drugs.csv", real)
     (tmp_path / "drugs.csv").symlink_to(real.name)
     assert run_main(capsys, "validate", "--table", "drugs", str(tmp_path / "drugs.csv"))[:2] == \
-        (0, "valid: 1 table(s) checked (drugs)\n")
+        (0, f"valid: 1 table(s) checked in {tmp_path / 'drugs.csv'} (drugs)\n")
 
 
 def test_package_files_that_are_not_regular_are_never_opened(package, secret, capsys):
@@ -267,10 +267,8 @@ def test_files_in_tables_that_the_descriptor_does_not_list(package, capsys):
     assert code == 1
     assert out.splitlines()[-3:] == [
         "datapackage: 2 problem(s)",
-        "  table: [file_unlisted] tables/drugs_old.csv is in tables/ but the descriptor lists no resource for it "
-        "(value: 'tables/drugs_old.csv')",
-        "  table: [file_unlisted] tables/notes is in tables/ but the descriptor lists no resource for it "
-        "(value: 'tables/notes')",
+        "  table: [file_unlisted] tables/drugs_old.csv is in tables/ but the descriptor lists no resource for it",
+        "  table: [file_unlisted] tables/notes is in tables/ but the descriptor lists no resource for it",
     ]
 
 
@@ -434,3 +432,17 @@ def test_worst_inputs_benchmark_runs():
     rows = {line.split()[0]: line.split()[-8:] for line in r.stdout.splitlines()[2:]}
     assert set(rows) == {"parquet-over-limit", "parquet-long-text", "parquet-at-limit", "csv-1M-cell", "fifo",
                          "dev-zero", "link-outside"}
+
+
+def test_standalone_schema_files_are_checked_not_unlisted(package, capsys):
+    """tables/<name>.schema.json are generated beside their tables: checked against jakdata's schema."""
+    path = package / "tables" / "drugs.schema.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"required": true', '"required": false', 1),
+                    encoding="utf-8")
+    (package / "tables" / "studies.schema.json").unlink()
+    code, out, _ = run_main(capsys, "validate", str(package))
+    assert code == 1
+    assert "[schema_file] tables/drugs.schema.json differs from jakdata's schema for this table" in out
+    assert "[schema_file] tables/studies.schema.json is missing" in out
+    assert "file_unlisted" not in out
+

@@ -41,6 +41,7 @@ from .io import coerce
 from .paths import JOURNAL, STAGING_PREFIX, interrupted_build
 from .provenance import Seeds
 from .report import Problem, problem
+from .tableschema import standalone_schema, standalone_schema_path
 
 CURATED = Path(__file__).resolve().parent / "curated"
 
@@ -126,6 +127,11 @@ def _stage(frames: dict[str, pd.DataFrame], root: Path, staged: Path) -> list[st
             if current.is_file() and fmt.content_equal(current, staged / rel):
                 shutil.copyfile(current, staged / rel)  # equal content keeps its bytes (and committed hash)
             rels.append(rel)
+    for name in TABLES:  # each Table Schema also as its own file, for tools without jakdata
+        rel = standalone_schema_path(name)
+        (staged / rel).write_text(json.dumps(standalone_schema(name), indent=2, ensure_ascii=False) + "\n",
+                                  encoding="utf-8")
+        rels.append(rel)
     desc = descriptor(frames, staged)
     (staged / "datapackage.json").write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     rels.append("datapackage.json")
@@ -147,7 +153,7 @@ def _differs(a: Path, b: Path) -> bool:
 def _leftovers(root: Path, rels: list[str]) -> list[str]:
     """Generated-looking files in tables/ and docs/tables/ that the build no longer makes."""
     out = []
-    for folder, suffixes in (("tables", tuple(f.suffix for f in FORMATS.values())), ("docs/tables", (".md",))):
+    for folder, suffixes in (("tables", (*(f.suffix for f in FORMATS.values()), ".json")), ("docs/tables", (".md",))):
         d = root / folder
         if d.is_dir():
             out += [f"{folder}/{p.name}" for p in sorted(d.iterdir())

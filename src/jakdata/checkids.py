@@ -39,7 +39,7 @@ _TABLE: tuple[CheckId, ...] = (
     CheckId("column_unknown", "columns", "No column outside the schema",
             "column {column} is not part of the table's schema"),
     CheckId("column_order", "columns", "Columns stand in the schema's order",
-            "columns are out of the schema's order"),
+            "columns are out of the schema's order, which is: {expected}"),
     CheckId("type", "cells", "Every cell can be read as its column's type", "{value!r} cannot be read as {type}"),
     # field rules (jakdata.rules renders each of these for every engine and format)
     CheckId("required", "fields", "Required fields have a value", "a value is required"),
@@ -51,7 +51,7 @@ _TABLE: tuple[CheckId, ...] = (
     CheckId("enum", "fields", "Controlled-list fields hold an allowed value",
             "{value!r} is not an allowed value; allowed: {allowed}"),
     CheckId("pattern", "fields", "Text has the field's required form",
-            "{value!r} does not have the required form {pattern}"),
+            "{value!r} does not have the required form: {form}"),
     CheckId("no_formula", "fields", "No text cell begins like a spreadsheet formula",
             "text begins with =, +, -, @, a tab or a carriage return, which a spreadsheet runs as a formula"),
     CheckId("not_blank", "fields", "Text cells are not empty or only spaces", "text is empty or only spaces"),
@@ -94,6 +94,8 @@ _TABLE: tuple[CheckId, ...] = (
     CheckId("formats_agree", "package", "CSV and Parquet copies hold the same table", "{reason}"),
     CheckId("parquet_dtype", "package", "Parquet columns have the schema's dtypes",
             "Parquet column dtype is {value}; the schema's is {expected}"),
+    CheckId("schema_file", "package", "Each table's standalone Table Schema file is jakdata's",
+            "{value} {reason}"),
     CheckId("frictionless", "package", "The descriptor is a valid Frictionless Data Package", "{reason}"),
     # building from the curated records
     CheckId("curated_toml", "build", "Curated records are valid TOML", "{reason}"),

@@ -23,22 +23,52 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _count(text: str) -> int:
+    """A non-negative whole number, for --rows and --max-problems."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; give 0 or more")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
+    from .__about__ import __version__
+    from .report import DEFAULT_MAX_PROBLEMS
+    from .reportformats import REPORT_FORMATS
+
     p = _Parser(prog="jakdata", description="Hand-extracted clinical study data on JAK and kinase inhibitors.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p.add_argument("--version", action="version", version=f"jakdata {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND",
+                         help="list, show, describe, template, validate, build, export, site, cite, diff")
     sub.add_parser("list", help="list the tables")
-    s = sub.add_parser("show", help="print a table")
+    s = sub.add_parser("show", help="print a table, fitted to the terminal's width",
+                       usage="jakdata show NAME [--rows N] [--columns A,B,...] [--format FORMAT]")
     s.add_argument("name")
     s.add_argument("--format", choices=tuple(FORMATS), default=DEFAULT_FORMAT, help="which published file to read")
-    s.add_argument("--rows", type=int, default=None, help="print only the first ROWS rows")
-    d = sub.add_parser("describe", help="fields, units, derivations and sources of a table")
+    s.add_argument("--rows", type=_count, default=None, metavar="N", help="print only the first N rows")
+    s.add_argument("--columns", default=None, metavar="A,B,...", help="print only these columns, in this order")
+    d = sub.add_parser("describe", help="fields, constraints, units, derivations and sources of a table")
     d.add_argument("name")
     d.add_argument("--json", action="store_true", help="machine-readable output")
-    v = sub.add_parser("validate", help="validate the package, or one file against one table's schema")
+    t = sub.add_parser("template", help="an extraction CSV for a table: its header (and with --example, "
+                       "the first published row)")
+    t.add_argument("name")
+    t.add_argument("--example", action="store_true", help="add the first published row")
+    t.add_argument("--out", type=Path, default=None, help="write to this file (default: standard output)")
+    v = sub.add_parser("validate", help="validate the package, or one file against one table's schema",
+                       usage="jakdata validate [PATH | --table NAME FILE] [--format FORMAT] [options]")
     v.add_argument("path", nargs="?", help="datapackage.json or its directory (default: ./datapackage.json, "
                    "else the installed copy)")
     v.add_argument("--table", nargs=2, metavar=("NAME", "FILE"), help="validate FILE against table NAME's schema")
-    v.add_argument("--format", choices=("text", "json"), default="text", dest="output")
+    v.add_argument("--format", choices=tuple(REPORT_FORMATS), default="text", dest="output", metavar="FORMAT",
+                   help="text (people, the default), json (machines), github (workflow annotations), junit, "
+                   "sarif, markdown")
+    v.add_argument("--max-problems", type=_count, default=DEFAULT_MAX_PROBLEMS, metavar="N",
+                   help=f"list at most N problems (default {DEFAULT_MAX_PROBLEMS:,}; 0 lists all); the rest "
+                   "are counted by check")
     b = sub.add_parser("build", help="build tables/, datapackage.json and docs from the curated records")
     b.add_argument("--check", action="store_true", help="fail (exit 1) if any generated file is stale")
     b.add_argument("--root", type=Path, default=None, help="source checkout to build (default: this one)")
@@ -62,11 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_problems(problems, checked, output: str) -> int:
-    from .report import as_json, as_text
+def _print_report(problems, checked, args, notes=(), target=None, files=None) -> int:
+    """Print a validation report in the chosen format; exit 1 when anything is wrong."""
+    from .report import Findings
+    from .reportformats import Context, render
 
-    print(as_json(problems, checked) if output == "json" else as_text(problems, checked))
-    return EXIT_INVALID if problems else EXIT_OK
+    limit = args.max_problems or None
+    found = problems if isinstance(problems, Findings) else Findings.of(problems, limit)
+    print(render(args.output, found, Context(checked, list(notes), target, files or {})))
+    return EXIT_INVALID if found else EXIT_OK
 
 
 def _cmd_list(args) -> int:
@@ -79,63 +113,106 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_show(args) -> int:
-    import pandas as pd
+    from .errors import InputError
+    from .showing import render_table
 
     from .load import load
 
     df = load(args.name, args.format)
-    with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 60):
-        print(df if args.rows is None else df.head(args.rows))
+    if args.columns is not None:
+        wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in df.columns]
+        if unknown or not wanted:
+            raise InputError(f"table {args.name} has no column(s) {', '.join(unknown) or '(none given)'}; "
+                             f"its columns: {', '.join(df.columns)}")
+        df = df[wanted]
+    print(render_table(df if args.rows is None else df.head(args.rows)))
     return EXIT_OK
 
 
 def _cmd_describe(args) -> int:
     from .load import describe
+    from .showing import describe_text
 
     info = describe(args.name)
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return EXIT_OK
-    print(f"{info['name']}: {info['title']}\n\n{info['description']}\n")
-    print(f"kind: {info['kind']}; primary key: {info['primary_key']}")
-    for fk in info["foreign_keys"]:
-        print(f"foreign key: {fk['field']} → {fk['reference']}")
-    print("\nfields:")
-    for f in info["fields"]:
-        unit = f" [{f['unit']}]" if f["unit"] else ""
-        origin = f" (derived: {f['formula']})" if f["derived"] else ""
-        print(f"  {f['name']} ({f['type']}{', required' if f['required'] else ''}){unit}: {f['description']}{origin}")
-    if info["checks"]:
-        print("\nchecks:")
-        for c in info["checks"]:
-            print(f"  {c['name']}: {c['description']}")
-    if info["sources"]:
-        print("\nsources:")
-        for s in info["sources"]:
-            print(f"  {s['source_id']}: {s['title']} ({s['seed_file']})")
+    print(describe_text(info))
     return EXIT_OK
+
+
+def _cmd_template(args) -> int:
+    from .showing import template
+
+    text = template(args.name, args.example)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {args.out}")
+    return EXIT_OK
+
+
+def _progress():
+    """A progress line on stderr for long validations, only when stderr is a terminal and not in CI."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+
+    def show(done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        bar = "#" * int(share * 30)
+        end = "\n" if done >= total else ""
+        print(f"\rvalidating [{bar:<30}] {share:4.0%} ({done:,} of {total:,} rows)", end=end, file=sys.stderr,
+              flush=True)
+
+    return show
+
+
+def _data_file_hint(target: Path) -> str | None:
+    """A hint when PATH names a table file rather than a package: the user forgot --table."""
+    if target.suffix.lower() in (".csv", ".parquet", ".tsv", ".txt"):
+        return (f"{target} is a table file, not a datapackage.json; to check it against one table's schema "
+                f"run: jakdata validate --table NAME {target} (tables: `jakdata list`)")
+    return None
 
 
 def _cmd_validate(args) -> int:
     from .errors import InputError
-    from .validation import installed_seeds, validate_file, validate_package
+    from .validation import check_file, installed_seeds, validate_package
 
     if args.table:
         if args.path:
             raise InputError("give either PATH or --table NAME FILE, not both")
         name, file = args.table
-        problems = validate_file(Path(file), name, installed_seeds())
-        return _print_problems(problems, [name], args.output)
+        result = check_file(Path(file), name, installed_seeds(), max_problems=args.max_problems or None,
+                            progress=_progress())
+        return _print_report(result.findings, [name], args, result.notes, target=file,
+                             files={name: file})
     if args.path:
         target = Path(args.path)
+        hint = _data_file_hint(target)
+        if hint:
+            raise InputError(hint)
     elif Path("datapackage.json").is_file():
         target = Path("datapackage.json")
     else:
         from .paths import package_root
 
-        target = package_root()
+        target = package_root() / "datapackage.json"
     problems, checked = validate_package(target)
-    return _print_problems(problems, checked, args.output)
+    return _print_report(problems, checked, args, target=str(target), files=_package_files(target))
+
+
+def _package_files(target: Path) -> dict[str, str]:
+    """Each resource's file as a report names it (for annotations): the path under the package root."""
+    from .catalog import TABLES
+
+    root = target.parent if target.suffix == ".json" else target
+    files = {fmt.resource_name(n): str(root / fmt.path(n)) for n in TABLES for fmt in FORMATS.values()}
+    return files
 
 
 def _build_root(args) -> Path:
@@ -208,7 +285,8 @@ def _cmd_diff(args) -> int:
     return status
 
 
-COMMANDS = {"list": _cmd_list, "show": _cmd_show, "describe": _cmd_describe, "validate": _cmd_validate,
+COMMANDS = {"list": _cmd_list, "show": _cmd_show, "describe": _cmd_describe, "template": _cmd_template,
+            "validate": _cmd_validate,
             "build": _cmd_build, "export": _cmd_export, "cite": _cmd_cite,
             "diff": _cmd_diff, "site": _cmd_site}
 

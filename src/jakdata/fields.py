@@ -15,8 +15,9 @@ from typing import Any, Callable, Literal
 #: (YYYY, YYYY-MM or YYYY-MM-DD), stored as text because sources often give only a year.
 TYPES = ("string", "integer", "number", "boolean", "date")
 
-#: Pattern a "date" field must match.
+#: Pattern a "date" field must match, and the same in words.
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+DATE_WORDS = "an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD (such as 2024, 2024-08 or 2024-08-31)"
 
 #: The comparator vocabulary of the spec: "~" stands for about / nearly / approximately.
 COMPARATORS = ("=", "~", "<", "<=", ">", ">=")
@@ -35,7 +36,10 @@ class Field:
     `evidence` names the quote column that must contain this value (numbers by their digits,
     dates through `text`, `verbatim` strings as written). `text` names the column holding the
     source's own words for the value ("Ninety percent", "four weeks"). `derived` holds the
-    formula for a computed column; derived columns are never typed by hand.
+    formula for a computed column; derived columns are never typed by hand. `pattern_words`
+    says the pattern in plain words for people (reports and `jakdata describe`); a field with
+    a pattern must have them. `curator_only` marks a column only jakdata's curators fill
+    (their notes): optional in someone's extraction, like the derived columns.
     """
 
     name: str
@@ -53,6 +57,8 @@ class Field:
     evidence: str | None = None
     text: str | None = None
     verbatim: bool | str = False  # True: the whole value is in the quote; "items": each '; ' item is
+    pattern_words: str | None = None
+    curator_only: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -166,6 +172,16 @@ class Table:
     @property
     def curated_fields(self) -> list[Field]:
         return [f for f in self.fields if not f.is_derived]
+
+    @property
+    def extraction_optional(self) -> list[str]:
+        """Columns someone's extraction may leave out: derived ones (computed when absent) and curator-only ones.
+
+        A derived table is nothing but derived columns, so none of its columns is optional.
+        """
+        if self.kind == "derived":
+            return []
+        return [f.name for f in self.fields if f.is_derived or f.curator_only]
 
     def row_check(self, check_id: str) -> RowCheck | None:
         return next((c for c in self.checks if c.id == check_id), None)

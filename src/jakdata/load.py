@@ -123,7 +123,8 @@ def describe(name: str) -> dict[str, Any]:
     -------
     dict
         Title, description, kind, keys, fields (type, unit, description, derived formula,
-        constraints), row checks and the sources its rows cite.
+        constraints: allowed values, pattern and its words, bounds, uniqueness, whether an
+        extraction may leave the column out), row checks and the sources its rows cite.
 
     Examples
     --------
@@ -135,9 +136,13 @@ def describe(name: str) -> dict[str, Any]:
     from .rules import doc_constraints
 
     table = _table(name)
+    optional = set(table.extraction_optional)
     fields = [{"name": f.name, "type": f.type, "unit": f.unit, "description": f.description,
                "required": f.required, "derived": f.is_derived, "formula": f.derived,
-               "enum": list(f.enum) if f.enum else None, "constraints": doc_constraints(f)}
+               "enum": list(f.enum) if f.enum else None, "constraints": doc_constraints(f),
+               "unique": f.unique or f.name == table.primary_key, "pattern": f.pattern,
+               "pattern_words": f.pattern_words, "minimum": f.minimum, "maximum": f.maximum,
+               "exclusive_minimum": f.exclusive_minimum, "optional_in_extraction": f.name in optional}
               for f in table.fields]
     sources = []
     try:

@@ -19,7 +19,7 @@ from .paths import interrupted_build, not_regular
 from .provenance import Seeds
 from .reading import is_parquet, parquet_rows, read_raw
 from .report import Problem, problem, spreadsheet_row
-from .tableschema import table_schema
+from .tableschema import standalone_schema, standalone_schema_path, table_schema
 
 
 def load_descriptor(path: Path) -> tuple[Path, dict]:
@@ -294,8 +294,26 @@ def unlisted_files(descriptor: dict, root: Path) -> list[Problem]:
         names = sorted(e.name for e in os.scandir(folder))
     except OSError:
         return []  # no tables/ at all: every resource is reported missing
-    return [problem("datapackage", "file_unlisted", value=f"tables/{name}") for name in names
-            if str(Path("tables") / name) not in listed]
+    schemas = {Path(standalone_schema_path(t)).name: t for t in TABLES}  # generated beside their tables
+    out = [problem("datapackage", "file_unlisted", value=f"tables/{name}") for name in names
+           if str(Path("tables") / name) not in listed and name not in schemas]
+    for file_name, table_name in schemas.items():
+        out += _standalone_schema_problems(folder / file_name, table_name)
+    return out
+
+
+def _standalone_schema_problems(path: Path, table_name: str) -> list[Problem]:
+    """A table's standalone Table Schema file exists, is a regular file, and is what jakdata generates."""
+    rel = standalone_schema_path(table_name)
+    if not _is_file(path) or path.is_symlink():
+        return [problem(table_name, "schema_file", value=rel, reason="is missing")]
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return [problem(table_name, "schema_file", value=rel, reason="is not valid JSON")]
+    if found != standalone_schema(table_name):
+        return [problem(table_name, "schema_file", value=rel, reason="differs from jakdata's schema for this table")]
+    return []
 
 
 def _descriptor_problems(descriptor: dict, frames: dict[str, pd.DataFrame], root: Path) -> list[Problem]:

@@ -13,7 +13,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from .csvform import scan_file
+from .csvform import Form, scan_file
 from .errors import InputError
 from .fields import Table
 from .paths import not_regular
@@ -78,15 +78,24 @@ def is_large_csv(path: Path) -> bool:
 
 def read_raw(path: Path, table: Table) -> tuple[pd.DataFrame, str, list[Problem]]:
     """Read a CSV (every cell as text) or Parquet file; problems about the file's form."""
+    frame, fmt, form = read_form(path, table)
+    return frame, fmt, [] if form is None else form.problems
+
+
+def read_form(path: Path, table: Table, strict: bool = True) -> tuple[pd.DataFrame, str, Form | None]:
+    """`read_raw`, with the CSV scan's whole `Form` (notes, physical lines); None for Parquet.
+
+    `strict=False` reads someone's extraction forgivingly (see `jakdata.csvform`).
+    """
     path = usable_file(path)
     if is_parquet(path):
-        return read_parquet_raw(path), "parquet", []
-    form = scan_file(path, table)
+        return read_parquet_raw(path), "parquet", None
+    form = scan_file(path, table, strict)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
     except (ValueError, UnicodeDecodeError) as exc:  # the scan passed, so this is unexpected
         raise InputError(f"{path}: malformed CSV ({exc})") from None
-    return frame, "csv", form.problems
+    return frame, "csv", form
 
 
 def read_parquet_raw(path: Path) -> pd.DataFrame:
@@ -218,11 +227,11 @@ def is_chunked(path: Path) -> bool:
     return is_large_csv(path)
 
 
-def chunks(path: Path, table: Table) -> tuple[list[Problem], Iterator[pd.DataFrame]]:
-    """Problems of the file's form, and its data rows CHUNK_ROWS at a time (CSV cells as text)."""
+def chunks(path: Path, table: Table, strict: bool = True) -> tuple[Form | None, Iterator[pd.DataFrame]]:
+    """The CSV scan's `Form` (None for Parquet), and the data rows CHUNK_ROWS at a time (CSV cells as text)."""
     if is_parquet(path):
-        return [], parquet_batches(path)
-    return scan_file(path, table).problems, csv_chunks(path)
+        return None, parquet_batches(path)
+    return scan_file(path, table, strict), csv_chunks(path)
 
 
 def csv_chunks(path: Path):

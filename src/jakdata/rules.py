@@ -136,7 +136,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule(
         "pattern", lambda f: f.pattern is not None and f.is_text,
         lambda s, f: _distinct_failing(s, lambda v: not _compiled(f.full_pattern).match(v)),
-        lambda f: {"pattern": f.pattern},
+        lambda f: {"pattern": f.pattern, "form": f.pattern_words or f.pattern},
         lambda f: {"pattern": f.pattern}, lambda f: None,  # SQLite has no regular expressions
         lambda f: None if f.type == "date" else f"pattern `{f.pattern}`"),
     FieldRule(

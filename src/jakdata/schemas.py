@@ -14,7 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .catalog import TABLES
-from .engine import field_problem, row_problems, _key_reader
+from .engine import _key_reader, field_problem, row_problems, shown_value
 from .fields import Field, Table
 from .io import dtype
 from .report import Problem
@@ -88,11 +88,13 @@ def _index(rec) -> int | None:
     return int(i)
 
 
-def pandera_problems(df: pd.DataFrame, table: Table, skip: frozenset | set = frozenset()) -> list[Problem]:
+def pandera_problems(df: pd.DataFrame, table: Table, skip: frozenset | set = frozenset(),
+                     raw: pd.DataFrame | None = None) -> list[Problem]:
     """Validate a typed frame with the pandera schema; the failures as the fast engine words them."""
     import pandera.pandas as pa
 
     df = df.reset_index(drop=True)
+    raw = None if raw is None else raw.reset_index(drop=True)
     try:
         schema = build_schema(table.name) if TABLES.get(table.name) is table else schema_for(table)
         schema.validate(df, lazy=True)
@@ -125,8 +127,8 @@ def pandera_problems(df: pd.DataFrame, table: Table, skip: frozenset | set = fro
         for rule in field_rules(f):
             for i in sorted(cells.get((rule.id, f.name), ())):
                 if (i, f.name) not in skip:
-                    problems.append(field_problem(table, f, rule.id, i, df.at[i, f.name], key_of(i)))
+                    problems.append(field_problem(table, f, rule.id, i, shown_value(df, raw, i, f.name), key_of(i)))
     for (rid, cols), failing in rows.items():
         mask = pd.Series(df.index.isin(sorted(failing)), index=df.index)
-        problems += row_problems(df, table, rid, cols, mask, key_of)
+        problems += row_problems(df, table, rid, cols, mask, key_of, raw, skip)
     return problems

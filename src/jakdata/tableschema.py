@@ -57,3 +57,24 @@ def table_schema(name: str, fmt: str = "csv") -> dict:
 def resource_name(name: str, fmt: str) -> str:
     """Resource name of a table's file (kept for callers that know only the format's name)."""
     return FORMATS[fmt].resource_name(name)
+
+
+#: The Table Schema profile a standalone schema file declares.
+TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
+def standalone_schema(name: str) -> dict:
+    """A table's Table Schema as its own file (`tables/<name>.schema.json`), usable without jakdata.
+
+    `frictionless validate mine.csv --schema tables/<name>.schema.json` checks types, required
+    and unique fields, ranges, controlled lists, patterns and the primary key. Foreign keys
+    are left out: they name other tables' files, which a lone extraction does not have.
+    """
+    schema = {"$schema": TABLE_SCHEMA_PROFILE}
+    schema.update(table_schema(name, next(f.name for f in FORMATS.values() if f.canonical)))
+    schema.pop("foreignKeys", None)
+    return schema
+
+
+def standalone_schema_path(name: str) -> str:
+    return f"tables/{name}.schema.json"

@@ -71,6 +71,7 @@ def check_catalog(tables: tuple[Table, ...]) -> dict[str, Table]:
         for p in t.provenance:
             need(p.quote, "provenance")
             need(p.source, "provenance")
+        t = _with_pattern_words(t)
         if t.derivation is not None and t.derivation.inputs == ("*",):
             # "every earlier table that quotes": resolved here, where the earlier tables are known
             quoting = tuple(n for n, e in seen.items() if e.provenance)
@@ -89,6 +90,21 @@ def check_catalog(tables: tuple[Table, ...]) -> dict[str, Table]:
         if needed not in seen:
             raise CatalogError(f"the catalog has no {needed!r} table, which provenance and issue_ids rely on")
     return seen
+
+
+def _with_pattern_words(t: Table) -> Table:
+    """The table with every patterned field's words filled from `common.PATTERN_WORDS`; none may lack them."""
+    from .common import PATTERN_WORDS
+
+    fields = []
+    for f in t.fields:
+        if f.pattern is not None and f.pattern_words is None:
+            if f.pattern not in PATTERN_WORDS:
+                raise CatalogError(f"table {t.name!r}: field {f.name!r} has pattern {f.pattern!r}, which "
+                                   "catalog/common.py's PATTERN_WORDS does not say in words")
+            f = dataclasses.replace(f, pattern_words=PATTERN_WORDS[f.pattern])
+        fields.append(f)
+    return dataclasses.replace(t, fields=tuple(fields))
 
 
 def _study_modules() -> list:

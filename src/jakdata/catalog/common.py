@@ -5,10 +5,31 @@ The helpers import pandas only when a check runs, so defining the catalog stays 
 
 from __future__ import annotations
 
-from ..fields import COMPARATORS, DATE_PATTERN, Field
+from ..fields import COMPARATORS, DATE_PATTERN, DATE_WORDS, Field
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 SEP = "; "  # separator inside list-valued text cells
+
+#: Every pattern the catalog uses, said in words for people (reports, `jakdata describe`).
+#: `check_catalog` gives each field with a pattern its words from here, and refuses a pattern
+#: without them.
+PATTERN_WORDS = {
+    ID_PATTERN: "a lower-case letter, then lower-case letters, digits or underscores (such as ipss_risk)",
+    DATE_PATTERN: DATE_WORDS,
+    r"^SI\d{2}$": "SI and two digits (such as SI07)",
+    r"^C\d{2}$": "C and two digits (such as C07)",
+    r"^M\d{2}$": "M and two digits (such as M07)",
+    r"^P\d{2}$": "P and two digits (such as P07)",
+    r"^B\d{2}$": "B and two digits (such as B07)",
+    r"^[IE]\d{2}$": "I (inclusion) or E (exclusion) and two digits (such as I07)",
+    r"^[a-z]+$": "lower-case letters only (such as ruxolitinib)",
+    r"^\d+(; \d+)*$": "reference numbers separated by '; ' (such as 3 or 3; 12)",
+    r"^seeds/[A-Za-z0-9_.]+\.txt$": "seeds/NAME.txt, the name of letters, digits, '_' or '.'",
+    r"^[0-9a-f]{64}$": "64 lower-case hexadecimal digits (a SHA-256)",
+    r"^[a-z0-9_]+:[A-Za-z0-9_]+(; [a-z0-9_]+:[A-Za-z0-9_]+)*$":
+        "table:key pairs separated by '; ' (such as studies:jump; drugs:filgotinib)",
+    r"^[a-z0-9_]+:[A-Za-z0-9_]+:[a-z_]+:\d+:\d+$": "table:key:column:start:end (such as sources:patientpower_pemmaraju:quote:1:1)",
+}
 
 
 def source_id(name: str = "source_id", required: bool = True, what: str = "the row") -> Field:
@@ -25,7 +46,8 @@ def quote(name: str = "quote", required: bool = True, what: str = "the row") -> 
 
 
 def note() -> Field:
-    return Field("note", "string", "Curator's explanation: how a value was read, inferred or why it is missing.")
+    return Field("note", "string", "Curator's explanation: how a value was read, inferred or why it is missing.",
+                 curator_only=True)
 
 
 def issue_ids() -> Field:
