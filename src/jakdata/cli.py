@@ -34,10 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("describe", help="fields, units, derivations and sources of a table")
     d.add_argument("name")
     d.add_argument("--json", action="store_true", help="machine-readable output")
-    v = sub.add_parser("validate", help="validate the package, or one file against one table's schema")
+    v = sub.add_parser("validate", help="validate the package, or one file against one table's schema",
+                       usage="%(prog)s [PATH | --table NAME FILE [--sources DIR]] [--format {text,json}]")
     v.add_argument("path", nargs="?", help="datapackage.json or its directory (default: ./datapackage.json, "
                    "else the installed copy)")
     v.add_argument("--table", nargs=2, metavar=("NAME", "FILE"), help="validate FILE against table NAME's schema")
+    v.add_argument("--sources", metavar="DIR", type=Path, default=None,
+                   help="with --table: check quotes against your own source documents in DIR (a folder of "
+                   "texts named SOURCE_ID.txt, or a sources.csv in jakdata's sources schema with its seed files)")
     v.add_argument("--format", choices=("text", "json"), default="text", dest="output")
     b = sub.add_parser("build", help="build tables/, datapackage.json and docs from the curated records")
     b.add_argument("--check", action="store_true", help="fail (exit 1) if any generated file is stale")
@@ -62,10 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_problems(problems, checked, output: str) -> int:
+def _print_problems(problems, checked, output: str, report=None) -> int:
     from .report import as_json, as_text
 
-    print(as_json(problems, checked) if output == "json" else as_text(problems, checked))
+    if report is None:
+        print(as_json(problems, checked) if output == "json" else as_text(problems, checked))
+    elif output == "json":
+        print(as_json(problems, checked, report.notes, [d.as_dict() for d in report.documents]))
+    else:
+        print(as_text(problems, checked, [d.line() for d in report.documents] + report.notes))
     return EXIT_INVALID if problems else EXIT_OK
 
 
@@ -118,14 +127,16 @@ def _cmd_describe(args) -> int:
 
 def _cmd_validate(args) -> int:
     from .errors import InputError
-    from .validation import installed_seeds, validate_file, validate_package
+    from .validation import check_file, installed_seeds, validate_package
 
+    if args.sources is not None and not args.table:
+        raise InputError("--sources DIR goes with --table NAME FILE")
     if args.table:
         if args.path:
             raise InputError("give either PATH or --table NAME FILE, not both")
         name, file = args.table
-        problems = validate_file(Path(file), name, installed_seeds())
-        return _print_problems(problems, [name], args.output)
+        report = check_file(Path(file), name, None if args.sources else installed_seeds(), args.sources)
+        return _print_problems(report.problems, [name], args.output, report)
     if args.path:
         target = Path(args.path)
     elif Path("datapackage.json").is_file():

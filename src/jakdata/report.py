@@ -55,9 +55,10 @@ def spreadsheet_row(index: int) -> int:
     return int(index) + 2
 
 
-def as_text(problems: list[Problem], checked: list[str]) -> str:
+def as_text(problems: list[Problem], checked: list[str], notes: list[str] | None = None) -> str:
+    """The text report; `notes` (what was read, what was not checked) follow the verdict line."""
     if not problems:
-        return f"valid: {len(checked)} table(s) checked ({', '.join(checked)})"
+        return "\n".join([f"valid: {len(checked)} table(s) checked ({', '.join(checked)})", *(notes or [])])
     out = [f"invalid: {len(problems)} problem(s) in {len({p.table for p in problems})} table(s)"]
     by_table: dict[str, list[Problem]] = {}
     for p in problems:  # one pass: linear in the number of problems
@@ -65,9 +66,16 @@ def as_text(problems: list[Problem], checked: list[str]) -> str:
     for table, mine in by_table.items():
         out.append(f"{table}: {len(mine)} problem(s)")
         out.extend(p.line() for p in mine)
-    return "\n".join(out)
+    return "\n".join(out[:1] + (notes or []) + out[1:])
 
 
-def as_json(problems: list[Problem], checked: list[str]) -> str:
-    return json.dumps({"valid": not problems, "tables_checked": checked,
-                       "problems": [asdict(p) for p in problems]}, indent=2, ensure_ascii=False)
+def as_json(problems: list[Problem], checked: list[str], notes: list[str] | None = None,
+            sources: list[dict] | None = None) -> str:
+    """The JSON report; "notes" and "sources" (documents read, with SHA-256) appear only when given."""
+    report: dict = {"valid": not problems, "tables_checked": checked}
+    if notes is not None:
+        report["notes"] = notes
+    if sources is not None:
+        report["sources"] = sources
+    report["problems"] = [asdict(p) for p in problems]
+    return json.dumps(report, indent=2, ensure_ascii=False)
