@@ -110,8 +110,8 @@ def test_link_inside_the_files_directory_is_read(tmp_path, capsys):
     real = tmp_path / "drugs-real.csv"
     shutil.copyfile(REPO / "tables" / "drugs.csv", real)
     (tmp_path / "drugs.csv").symlink_to(real.name)
-    assert run_main(capsys, "validate", "--table", "drugs", str(tmp_path / "drugs.csv"))[:2] == \
-        (0, f"valid: 1 table(s) checked in {tmp_path / 'drugs.csv'} (drugs)\n")
+    code, out = run_main(capsys, "validate", "--table", "drugs", str(tmp_path / "drugs.csv"))[:2]
+    assert code == 0 and out.startswith(f"valid: 1 table(s) checked in {tmp_path / 'drugs.csv'} (drugs)\n")
 
 
 def test_package_files_that_are_not_regular_are_never_opened(package, secret, capsys):

@@ -65,10 +65,13 @@ _TABLE: tuple[CheckId, ...] = (
             "sha256 is {value}, but the seed file's SHA-256 is {expected}"),
     # provenance
     CheckId("quote_source_known", "provenance", "Every quote names a known source",
-            "{column} {value!r} names no seed of this package{hint}"),
+            "{column} {value!r} names no {origin}{hint}"),
     CheckId("quote_in_seed", "provenance", "Every quote is a verbatim span of its seed",
             "quote not found in seed {source}: {span!r}"),
     CheckId("value_in_quote", "provenance", "Every extracted value is supported by its quote", "{column}: {why}"),
+    CheckId("span_context", "provenance",
+            "Every extracted value is found inside one quote span of at least 4 words, a number beside its unit",
+            "{column}: {why}"),
     # across tables
     CheckId("foreign_key", "tables", "Foreign keys name existing rows",
             "{column} {value!r} names no {reference}"),

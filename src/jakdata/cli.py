@@ -59,10 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--example", action="store_true", help="add the first published row")
     t.add_argument("--out", type=Path, default=None, help="write to this file (default: standard output)")
     v = sub.add_parser("validate", help="validate the package, or one file against one table's schema",
-                       usage="jakdata validate [PATH | --table NAME FILE] [--format FORMAT] [options]")
+                       usage="jakdata validate [PATH | --table NAME FILE [--sources DIR]] [--format FORMAT] "
+                       "[options]")
     v.add_argument("path", nargs="?", help="datapackage.json or its directory (default: ./datapackage.json, "
                    "else the installed copy)")
     v.add_argument("--table", nargs=2, metavar=("NAME", "FILE"), help="validate FILE against table NAME's schema")
+    v.add_argument("--sources", metavar="DIR", type=Path, default=None,
+                   help="with --table: check quotes against your own source documents in DIR (a folder of "
+                   "texts named SOURCE_ID.txt, or a sources.csv in jakdata's sources schema with its seed files)")
     v.add_argument("--format", choices=tuple(REPORT_FORMATS), default="text", dest="output", metavar="FORMAT",
                    help="text (people, the default), json (machines), github (workflow annotations), junit, "
                    "sarif, markdown")
@@ -92,14 +96,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_report(problems, checked, args, notes=(), target=None, files=None) -> int:
+def _print_report(problems, checked, args, notes=(), target=None, files=None, sources=None) -> int:
     """Print a validation report in the chosen format; exit 1 when anything is wrong."""
     from .report import Findings
     from .reportformats import Context, render
 
     limit = args.max_problems or None
     found = problems if isinstance(problems, Findings) else Findings.of(problems, limit)
-    print(render(args.output, found, Context(checked, list(notes), target, files or {})))
+    print(render(args.output, found, Context(checked, list(notes), target, files or {}, sources)))
     return EXIT_INVALID if found else EXIT_OK
 
 
@@ -183,14 +187,18 @@ def _cmd_validate(args) -> int:
     from .errors import InputError
     from .validation import check_file, installed_seeds, validate_package
 
+    if args.sources is not None and not args.table:
+        raise InputError("--sources DIR goes with --table NAME FILE")
     if args.table:
         if args.path:
             raise InputError("give either PATH or --table NAME FILE, not both")
         name, file = args.table
-        result = check_file(Path(file), name, installed_seeds(), max_problems=args.max_problems or None,
-                            progress=_progress())
-        return _print_report(result.findings, [name], args, result.notes, target=file,
-                             files={name: file})
+        result = check_file(Path(file), name, None if args.sources else installed_seeds(),
+                            max_problems=args.max_problems or None, progress=_progress(), sources=args.sources)
+        notes = [d.line() for d in result.documents] + result.notes
+        documents = [d.as_dict() for d in result.documents] if args.sources else None
+        return _print_report(result.findings, [name], args, notes, target=file, files={name: file},
+                             sources=documents)
     if args.path:
         target = Path(args.path)
         hint = _data_file_hint(target)

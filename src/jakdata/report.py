@@ -193,10 +193,14 @@ def as_text(problems, checked: list[str], notes: Iterable[str] = (), *, target: 
 
 
 def as_dict(problems, checked: list[str], notes: Iterable[str] = (), *, target: str | None = None,
-            max_problems: int | None = DEFAULT_MAX_PROBLEMS) -> dict:
-    """The JSON report as data: the 1.x/2.0 keys, plus the count, the omitted checks and the notes."""
+            max_problems: int | None = DEFAULT_MAX_PROBLEMS, sources: list[dict] | None = None) -> dict:
+    """The JSON report as data: the 1.x/2.0 keys, plus the count, the omitted checks and the notes.
+
+    `sources`: the user's own source documents read (`--sources DIR`), each with its SHA-256.
+    """
     found = _findings(problems, max_problems)
-    return {"valid": not found, "tables_checked": checked,
+    extra = {} if sources is None else {"sources": sources}
+    return {**extra, "valid": not found, "tables_checked": checked,
             "problems": [asdict(p) for p in found.shown],
             "summary": summary(found, checked, target),
             "target": target,
@@ -206,6 +210,6 @@ def as_dict(problems, checked: list[str], notes: Iterable[str] = (), *, target: 
 
 
 def as_json(problems, checked: list[str], notes: Iterable[str] = (), *, target: str | None = None,
-            max_problems: int | None = DEFAULT_MAX_PROBLEMS) -> str:
-    return json.dumps(as_dict(problems, checked, notes, target=target, max_problems=max_problems), indent=2,
-                      ensure_ascii=False)
+            max_problems: int | None = DEFAULT_MAX_PROBLEMS, sources: list[dict] | None = None) -> str:
+    return json.dumps(as_dict(problems, checked, notes, target=target, max_problems=max_problems,
+                              sources=sources), indent=2, ensure_ascii=False)

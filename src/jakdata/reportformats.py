@@ -27,6 +27,7 @@ class Context:
     notes: list[str] = field(default_factory=list)
     target: str | None = None
     files: dict[str, str] = field(default_factory=dict)  # table (or resource) name -> file path
+    sources: list[dict] | None = None  # the user's own source documents (--sources), with SHA-256
 
     def file_of(self, p: Problem) -> str | None:
         return self.files.get(p.table, self.target)
@@ -216,7 +217,7 @@ def _text(found: Findings, ctx: Context) -> str:
 
 
 def _json(found: Findings, ctx: Context) -> str:
-    return as_json(found, ctx.checked, ctx.notes, target=ctx.target)
+    return as_json(found, ctx.checked, ctx.notes, target=ctx.target, sources=ctx.sources)
 
 
 #: Every `--format` of `jakdata validate`, by name.

@@ -17,7 +17,6 @@ SPAN_SEPARATOR = " … "
 _WS = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d])")
-_MD_LINK = re.compile(r"\]\([^)]*\)")
 
 
 @lru_cache(maxsize=65536)
@@ -32,16 +31,42 @@ def spans(quote: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in fold(quote).split(fold(SPAN_SEPARATOR)) if s.strip())
 
 
-@lru_cache(maxsize=65536)
-def visible(text: str) -> str:
-    """Folded, case-folded text with Markdown link targets and brackets removed.
+#: A quote span that supports an extracted value has at least this many words (see `words`).
+MIN_SPAN_WORDS = 4
 
-    Used to find a short value ('relapsed or resistant CML') inside a quote that carries the
-    web page's link markup between its words.
+_WORD = re.compile(r"\S*[^\W_]\S*")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> int:
+    """How many words `text` has: runs of non-space characters holding a letter or a digit.
+
+    Counted on the folded text with Markdown links read as their link text, so '(n=119),'
+    and '0.44–0.95' are one word each, and '…', '|' or '–' standing alone are none.
     """
-    t = _MD_LINK.sub("", fold(text))
-    t = t.replace("[", "").replace("]", "").replace("\\", "").replace("*", "")
-    return _WS.sub(" ", t).casefold().strip()
+    return len(_WORD.findall(link_text(text)))
+
+
+@lru_cache(maxsize=65536)
+def link_text(text: str) -> str:
+    """Folded text with each Markdown link `[words](target)` replaced by its `words`.
+
+    The one tolerance of the verbatim comparison: the seeds are Markdown copies of web pages,
+    and a reader of the page sees the link's words, not its target.
+    """
+    return _WS.sub(" ", _MD_LINK.sub(r"\1", fold(text))).strip()
+
+
+@lru_cache(maxsize=262144)
+def verbatim_in(value: str, span: str) -> bool:
+    """Whether `value` is written in `span`: exact after `fold` (NFKC and white space), case kept.
+
+    The span may also be read with its Markdown links as their link text (`link_text`);
+    nothing else is forgiven: not case, not other markup, not punctuation.
+    """
+    needle = fold(value)
+    return bool(needle) and (needle in fold(span) or needle in link_text(span))
 
 
 @lru_cache(maxsize=65536)
